@@ -1,0 +1,62 @@
+/** MLflow's JSON conventions: non-finite doubles travel as strings, empty lists are omitted. */
+
+const NON_FINITE: Record<string, number> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+}
+
+/** Encode one double the way MLflow does: a JSON number, or "NaN" / "Infinity" / "-Infinity". */
+export function encodeDouble(v: number): string {
+  if (Number.isFinite(v)) return String(v)
+  if (Number.isNaN(v)) return '"NaN"'
+  return v > 0 ? '"Infinity"' : '"-Infinity"'
+}
+
+/** Decode a double from a request: a number, a numeric string or one of MLflow's non-finite names. */
+export function decodeDouble(v: unknown): number | undefined {
+  if (typeof v === 'number') return v
+  if (typeof v !== 'string') return undefined
+  const special = NON_FINITE[v]
+  if (special !== undefined) return special
+  if (v.trim() === '') return undefined
+  const n = Number(v)
+  return Number.isNaN(n) ? undefined : n
+}
+
+function replacer(key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    if (Number.isNaN(value)) return 'NaN'
+    return value > 0 ? 'Infinity' : '-Infinity'
+  }
+  // MLflow emits only fields that are set: empty repeated fields and undefined are left out.
+  if (key !== '' && Array.isArray(value) && value.length === 0) return undefined
+  return value
+}
+
+/** Serialise a response body with MLflow's conventions. */
+export function toWireJson(body: unknown): string {
+  return JSON.stringify(body, replacer)
+}
+
+/** Opaque page tokens: base64url of a small JSON object. */
+export function encodePageToken(payload: Record<string, unknown>): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(payload))
+  let bin = ''
+  for (const b of bytes) bin += String.fromCharCode(b)
+  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
+}
+
+/** Decode a page token made by encodePageToken; undefined when it is not one. */
+export function decodePageToken(token: string): Record<string, unknown> | undefined {
+  try {
+    const bin = atob(token.replaceAll('-', '+').replaceAll('_', '/'))
+    const text = new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)))
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,2 @@
+export { createApp, type AppConfig, type AppDeps } from './app.ts'
+export { listen, close } from './serve.ts'

@@ -1,0 +1,78 @@
+import type { Hono } from 'hono'
+import { invalidParam, parseRunFilter, parseRunOrderBy, requests as r, type KeyValue } from '@logbook/core'
+import type { TrackingStore } from '@logbook/store'
+import { rpc } from '../rpc.ts'
+import { searchMaxResults } from './experiments.ts'
+
+/** MLflow's clients send run_id and the legacy run_uuid; either identifies the run. */
+export function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
+  const id = req.run_id || req.run_uuid
+  if (!id) {
+    throw invalidParam("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.")
+  }
+  return id
+}
+
+const kv = (list: { key: string; value?: string | null }[] | undefined): KeyValue[] =>
+  (list ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }))
+
+/** Run routes of MLflow's tracking API: lifecycle, logging, search. */
+export function runRoutes(app: Hono, store: TrackingStore): void {
+  rpc(app, 'POST', '/runs/create', r.createRun, async (req) => ({
+    run: await store.createRun({
+      experimentId: req.experiment_id,
+      userId: req.user_id,
+      runName: req.run_name,
+      startTime: req.start_time,
+      tags: kv(req.tags),
+    }),
+  }))
+  rpc(app, 'GET', '/runs/get', r.getRun, async (req) => ({ run: await store.getRun(runIdOf(req)) }))
+  rpc(app, 'POST', '/runs/update', r.updateRun, async (req) => ({
+    run_info: await store.updateRun(runIdOf(req), { status: req.status, endTime: req.end_time, runName: req.run_name }),
+  }))
+  rpc(app, 'POST', '/runs/delete', r.runIdOnly, async (req) => {
+    await store.deleteRun(req.run_id)
+  })
+  rpc(app, 'POST', '/runs/restore', r.runIdOnly, async (req) => {
+    await store.restoreRun(req.run_id)
+  })
+  rpc(app, 'POST', '/runs/log-metric', r.logMetric, async (req) => {
+    const metric = { key: req.key, value: req.value, timestamp: req.timestamp, step: req.step ?? 0 }
+    await store.logBatch(runIdOf(req), { metrics: [metric], params: [], tags: [] })
+  })
+  rpc(app, 'POST', '/runs/log-parameter', r.logParam, async (req) => {
+    await store.logBatch(runIdOf(req), { metrics: [], params: [{ key: req.key, value: req.value ?? '' }], tags: [] })
+  })
+  rpc(app, 'POST', '/runs/set-tag', r.setTag, async (req) => {
+    await store.logBatch(runIdOf(req), { metrics: [], params: [], tags: [{ key: req.key, value: req.value ?? '' }] })
+  })
+  rpc(app, 'POST', '/runs/delete-tag', r.deleteTag, async (req) => {
+    await store.deleteTag(req.run_id, req.key)
+  })
+  rpc(app, 'POST', '/runs/log-batch', r.logBatch, async (req) => {
+    await store.logBatch(req.run_id, {
+      metrics: (req.metrics ?? []).map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 })),
+      params: kv(req.params),
+      tags: kv(req.tags),
+    })
+  })
+  rpc(app, 'POST', '/runs/log-inputs', r.logInputs, async (req) => {
+    const datasets = (req.datasets ?? []).map((d) => ({ tags: kv(d.tags), dataset: d.dataset }))
+    await store.logInputs(req.run_id, datasets, (req.models ?? []).map((m) => m.model_id))
+  })
+  rpc(app, 'POST', '/runs/outputs', r.logOutputs, async (req) => {
+    await store.logOutputs(req.run_id, (req.models ?? []).map((m) => ({ model_id: m.model_id, step: m.step ?? 0 })))
+  })
+  rpc(app, 'POST', '/runs/search', r.searchRuns, async (req) => {
+    const page = await store.searchRuns({
+      experimentIds: req.experiment_ids ?? [],
+      filter: parseRunFilter(req.filter),
+      orderBy: parseRunOrderBy(req.order_by),
+      viewType: req.run_view_type ?? 'ACTIVE_ONLY',
+      maxResults: searchMaxResults(req.max_results, 1000),
+      pageToken: req.page_token,
+    })
+    return { runs: page.items, next_page_token: page.nextPageToken }
+  })
+}

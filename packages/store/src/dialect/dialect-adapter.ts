@@ -1,0 +1,23 @@
+import type { Kysely, RawBuilder } from 'kysely'
+import type { Database, MetricRow } from '../schema.ts'
+
+/** What differs between SQLite and PostgreSQL; everything else is one Kysely implementation. */
+export interface DialectAdapter {
+  readonly kind: 'sqlite' | 'postgres'
+  readonly db: Kysely<Database>
+  /** Column type of an auto-incrementing integer primary key. */
+  readonly autoIncrement: 'integer' | 'bigint'
+  /** SQLite WITHOUT ROWID tables: narrower, faster clustered metric storage. */
+  readonly tableSuffix: RawBuilder<unknown> | undefined
+  /** Run `fn` in a write transaction that takes the write lock up front (SQLite: BEGIN IMMEDIATE). */
+  transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>
+  /** Hot path: insert metric points, ignoring exact duplicates. */
+  insertMetrics(trx: Kysely<Database>, rows: MetricRow[]): Promise<void>
+  /** Case-sensitive LIKE / case-insensitive ILIKE of an SQL expression against a pattern. */
+  like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean): RawBuilder<unknown>
+  /** Run migrations (or anything) while holding a cross-process lock. */
+  withMigrationLock<T>(fn: () => Promise<T>): Promise<T>
+  /** Is the error a unique-constraint violation? (translated to RESOURCE_ALREADY_EXISTS) */
+  isUniqueViolation(e: unknown): boolean
+  close(): Promise<void>
+}

@@ -1,0 +1,5 @@
+export type { TrackingStore, SearchRunsQuery, SearchExperimentsQuery, BatchIn, DatasetInputIn, RunMetric } from './tracking-store.ts'
+export type { DialectAdapter } from './dialect/dialect-adapter.ts'
+export { openTrackingStore, openAdapter } from './open-store.ts'
+export { createSqlTrackingStore } from './sql-tracking-store.ts'
+export { migrate, SCHEMA_VERSION } from './migrator.ts'

@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely'
+import type { DialectAdapter } from '../dialect/dialect-adapter.ts'
+import * as m0001 from './0001-initial.ts'
+
+/** One migration: a number, a name and an `up` that runs inside the migration transaction. */
+export interface Migration {
+  version: number
+  name: string
+  up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void>
+}
+
+/** Every migration, in order. Append only; never edit one that has shipped. */
+export const MIGRATIONS: Migration[] = [{ version: 1, name: 'initial', up: m0001.up }]

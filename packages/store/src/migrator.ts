@@ -1,0 +1,51 @@
+import { sql, type Kysely } from 'kysely'
+import { MlflowError } from '@logbook/core'
+import type { DialectAdapter } from './dialect/dialect-adapter.ts'
+import { MIGRATIONS } from './migrations/index.ts'
+
+/** Newest schema version this build knows. */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version))
+
+/**
+ * Apply pending migrations under a cross-process lock, each in its own transaction, so concurrent
+ * server starts are safe. Refuses a database whose schema is newer than this build.
+ */
+export async function migrate(adapter: DialectAdapter): Promise<number[]> {
+  return adapter.withMigrationLock(async () => {
+    await adapter.db.schema
+      .createTable('schema_migrations')
+      .ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('applied_at', 'bigint', (c) => c.notNull())
+      .execute()
+    const applied: number[] = []
+    for (const m of MIGRATIONS) {
+      await adapter.transaction(async (trx) => {
+        const done = await trx
+          .selectFrom('schema_migrations')
+          .select('version')
+          .where('version', '=', m.version)
+          .executeTakeFirst()
+        if (done) return
+        await m.up(trx as unknown as Kysely<unknown>, adapter)
+        await trx
+          .insertInto('schema_migrations')
+          .values({ version: m.version, name: m.name, applied_at: Date.now() })
+          .execute()
+        applied.push(m.version)
+      })
+    }
+    const newest = await adapter.db
+      .selectFrom('schema_migrations')
+      .select(sql<number>`max(version)`.as('v'))
+      .executeTakeFirst()
+    if ((newest?.v ?? 0) > SCHEMA_VERSION) {
+      throw new MlflowError(
+        'INTERNAL_ERROR',
+        `The database schema (version ${newest?.v}) is newer than this Logbook (version ${SCHEMA_VERSION}); upgrade Logbook.`,
+      )
+    }
+    return applied
+  })
+}

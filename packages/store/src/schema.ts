@@ -1,0 +1,74 @@
+import type { Generated } from 'kysely'
+
+/** Table types for Kysely; integer surrogate keys in the hot tables (docs/decisions/0002). */
+export interface Database {
+  schema_migrations: { version: number; name: string; applied_at: number }
+  experiments: {
+    experiment_id: Generated<number>
+    name: string
+    artifact_location: string
+    lifecycle_stage: string
+    creation_time: number
+    last_update_time: number
+    deleted_time: number | null
+  }
+  experiment_tags: { experiment_id: number; key: string; value: string }
+  runs: {
+    id: Generated<number>
+    run_uuid: string
+    experiment_id: number
+    name: string
+    user_id: string
+    status: string
+    start_time: number
+    end_time: number | null
+    artifact_uri: string
+    lifecycle_stage: string
+    deleted_time: number | null
+  }
+  params: { run_id: number; key: string; value: string }
+  tags: { run_id: number; key: string; value: string }
+  metric_keys: { id: Generated<number>; key: string }
+  metrics: {
+    run_id: number
+    key_id: number
+    step: number
+    timestamp: number
+    value: number
+    is_nan: number
+  }
+  latest_metrics: {
+    run_id: number
+    key_id: number
+    step: number
+    timestamp: number
+    value: number
+    is_nan: number
+    min_value: number | null
+    max_value: number | null
+  }
+  datasets: {
+    id: Generated<number>
+    experiment_id: number
+    name: string
+    digest: string
+    source_type: string
+    source: string
+    schema: string | null
+    profile: string | null
+  }
+  inputs: { run_id: number; dataset_id: number }
+  input_tags: { run_id: number; dataset_id: number; key: string; value: string }
+  run_model_inputs: { run_id: number; model_id: string }
+  run_model_outputs: { run_id: number; model_id: string; step: number }
+}
+
+/** A metric point ready for the hot insert path. */
+export interface MetricRow {
+  runId: number
+  keyId: number
+  step: number
+  timestamp: number
+  value: number
+  isNan: 0 | 1
+}

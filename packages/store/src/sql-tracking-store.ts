@@ -1,0 +1,50 @@
+import type { DialectAdapter } from './dialect/dialect-adapter.ts'
+import { migrate } from './migrator.ts'
+import type { TrackingStore } from './tracking-store.ts'
+import type { StoreContext } from './sql/context.ts'
+import * as experiments from './sql/experiments.ts'
+import * as runs from './sql/runs.ts'
+import * as logging from './sql/logging.ts'
+import * as history from './sql/history.ts'
+import { searchRuns } from './sql/search-runs.ts'
+
+/** The one SQL implementation of TrackingStore; dialect differences live in the adapter. */
+export async function createSqlTrackingStore(
+  adapter: DialectAdapter,
+  options: { defaultArtifactRoot: string },
+): Promise<TrackingStore> {
+  await migrate(adapter)
+  const ctx: StoreContext = {
+    adapter,
+    db: adapter.db,
+    defaultArtifactRoot: options.defaultArtifactRoot,
+    keyIds: new Map(),
+  }
+  await experiments.ensureDefaultExperiment(ctx)
+  const db = adapter.db
+  return {
+    createExperiment: (name, location, tags) => experiments.createExperiment(ctx, name, location, tags ?? []),
+    getExperiment: (id) => experiments.getExperiment(db, id),
+    getExperimentByName: (name) => experiments.getExperimentByName(db, name),
+    searchExperiments: (q) => experiments.searchExperiments(ctx, q),
+    renameExperiment: (id, name) => experiments.renameExperiment(ctx, id, name),
+    deleteExperiment: (id) => experiments.setExperimentLifecycle(ctx, id, 'deleted'),
+    restoreExperiment: (id) => experiments.setExperimentLifecycle(ctx, id, 'active'),
+    setExperimentTag: (id, key, value) => experiments.setExperimentTag(ctx, id, key, value),
+    deleteExperimentTag: (id, key) => experiments.deleteExperimentTag(ctx, id, key),
+    createRun: (input) => runs.createRun(ctx, input),
+    getRun: (id) => runs.getRun(db, id),
+    updateRun: (id, update) => runs.updateRun(ctx, id, update),
+    deleteRun: (id) => runs.setRunLifecycle(ctx, id, 'deleted'),
+    restoreRun: (id) => runs.setRunLifecycle(ctx, id, 'active'),
+    logBatch: (id, batch) => logging.logBatch(ctx, id, batch),
+    deleteTag: (id, key) => logging.deleteTag(ctx, id, key),
+    logInputs: (id, datasets, models) => logging.logInputs(ctx, id, datasets, models),
+    logOutputs: (id, models) => logging.logOutputs(ctx, id, models),
+    searchRuns: (q) => searchRuns(ctx, q),
+    getMetricHistory: (id, key, max, token) => history.getMetricHistory(ctx, id, key, max, token),
+    getMetricHistoryBulkInterval: (ids, key, max, range) =>
+      history.getMetricHistoryBulkInterval(ctx, ids, key, max, range),
+    close: () => adapter.close(),
+  }
+}
