@@ -1,0 +1,33 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+/** Dependency direction (docs/architecture.md): core <- store <- server <- cli; core never does I/O. */
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+})
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.venv/**', '**/dist/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(['node:*', '@logbook/store', '@logbook/server', '@logbook/cli', 'pg', 'better-sqlite3', 'kysely'], 'core is pure: no I/O and no server-side packages (it runs in browsers)'),
+  },
+  {
+    files: ['packages/store/src/**/*.ts'],
+    rules: restrict(['@logbook/server', '@logbook/cli', 'hono'], 'store must not depend on server or cli'),
+  },
+  {
+    files: ['packages/server/src/**/*.ts'],
+    rules: restrict(['@logbook/cli', 'pg', 'better-sqlite3', 'kysely'], 'server talks to storage only through @logbook/store'),
+  },
+)
