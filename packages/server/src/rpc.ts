@@ -13,6 +13,21 @@ export function json(body: unknown): Response {
   return new Response(toWireJson(body), { status: 200, headers: { 'content-type': 'application/json' } })
 }
 
+/** Register an RPC that validates its own request message (hot paths). */
+export function rpcRaw(
+  app: Hono,
+  method: Method,
+  path: string,
+  handler: (body: unknown, c: Context) => Promise<unknown>,
+): void {
+  for (const prefix of API_PREFIXES) {
+    app.on(method, `${prefix}${path}`, async (c) => {
+      const result = await handler(await readRequest(c), c)
+      return result instanceof Response ? result : json(result ?? {})
+    })
+  }
+}
+
 /** Register an RPC: parse the request with a core schema, run the handler, answer JSON. */
 export function rpc<S extends z.ZodType>(
   app: Hono,
@@ -21,11 +36,5 @@ export function rpc<S extends z.ZodType>(
   schema: S,
   handler: (req: z.output<S>, c: Context) => Promise<unknown>,
 ): void {
-  for (const prefix of API_PREFIXES) {
-    app.on(method, `${prefix}${path}`, async (c) => {
-      const req = parseRequest(schema, await readRequest(c))
-      const body = await handler(req, c)
-      return body instanceof Response ? body : json(body ?? {})
-    })
-  }
+  rpcRaw(app, method, path, (body, c) => handler(parseRequest(schema, body), c))
 }

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
-import { invalidParam, parseRunFilter, parseRunOrderBy, requests as r, type KeyValue } from '@logbook/core'
+import { fastMetrics, invalidParam, parseRequest, parseRunFilter, parseRunOrderBy, requests as r, type KeyValue } from '@logbook/core'
 import type { TrackingStore } from '@logbook/store'
-import { rpc } from '../rpc.ts'
+import { rpc, rpcRaw } from '../rpc.ts'
 import { searchMaxResults } from './experiments.ts'
 
 /** MLflow's clients send run_id and the legacy run_uuid; either identifies the run. */
@@ -50,9 +50,13 @@ export function runRoutes(app: Hono, store: TrackingStore): void {
   rpc(app, 'POST', '/runs/delete-tag', r.deleteTag, async (req) => {
     await store.deleteTag(req.run_id, req.key)
   })
-  rpc(app, 'POST', '/runs/log-batch', r.logBatch, async (req) => {
+  // Hot path: metrics in the usual shape skip zod (fastMetrics); anything else gets full validation.
+  rpcRaw(app, 'POST', '/runs/log-batch', async (body) => {
+    const raw = body as { run_id?: unknown; metrics?: unknown; params?: unknown; tags?: unknown }
+    const fast = typeof raw.run_id === 'string' && raw.run_id !== '' ? fastMetrics(raw.metrics ?? []) : undefined
+    const req = parseRequest(r.logBatch, fast ? { ...raw, metrics: undefined } : raw)
     await store.logBatch(req.run_id, {
-      metrics: (req.metrics ?? []).map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 })),
+      metrics: fast ?? (req.metrics ?? []).map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 })),
       params: kv(req.params),
       tags: kv(req.tags),
     })
