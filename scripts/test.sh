@@ -28,13 +28,17 @@ stage() {
 }
 
 python_env() {
-  local have
-  if have="$(.venv/bin/python -c 'import mlflow; print(mlflow.__version__)' 2>/dev/null)"; then
-    echo "using the existing .venv (mlflow $have)"
+  # Reinstall only when test/compat/requirements.txt changed since the last install.
+  local want have
+  want="$(sha256sum test/compat/requirements.txt | cut -d' ' -f1)"
+  have="$(cat .venv/.requirements-sha256 2>/dev/null || true)"
+  if [ "$want" = "$have" ] && [ -x .venv/bin/python ]; then
+    echo "using the existing .venv (requirements unchanged)"
     return 0
   fi
-  python3 -m venv .venv &&
-    .venv/bin/python -m pip install --disable-pip-version-check -q -r test/compat/requirements.txt
+  [ -x .venv/bin/python ] || python3 -m venv .venv || return 1
+  .venv/bin/python -m pip install --disable-pip-version-check -q -r test/compat/requirements.txt &&
+    echo "$want" > .venv/.requirements-sha256
 }
 
 if command -v python3 >/dev/null 2>&1; then
