@@ -27,6 +27,16 @@ export default tseslint.config(
     rules: restrict(['@logbook/server', '@logbook/cli', 'hono'], 'store must not depend on server or cli'),
   },
   {
+    files: ['packages/artifacts/src/**/*.ts'],
+    rules: restrict(['@logbook/store', '@logbook/server', '@logbook/cli', 'hono', 'pg', 'better-sqlite3', 'kysely'], 'artifacts may import core only'),
+  },
+  {
+    // Relative reaches into other packages too; only testing/ may re-export the shared test helpers.
+    files: ['packages/artifacts/src/**/*.ts'],
+    ignores: ['packages/artifacts/src/testing/**'],
+    rules: restrict(['@logbook/store', '@logbook/server', '@logbook/cli', 'hono', 'pg', 'better-sqlite3', 'kysely', '**/store/src/**', '**/server/src/**', '**/cli/src/**'], 'artifacts may import core only'),
+  },
+  {
     files: ['packages/server/src/**/*.ts'],
     rules: restrict(['@logbook/cli', 'pg', 'better-sqlite3', 'kysely'], 'server talks to storage only through @logbook/store'),
   },

@@ -41,6 +41,10 @@ export interface Metric {
   timestamp: number
   step: number
   run_id?: string
+  /** Set when the metric also belongs to a logged model (MLflow 3); recorded on that model too. */
+  model_id?: string
+  dataset_name?: string
+  dataset_digest?: string
 }
 
 export interface Dataset {

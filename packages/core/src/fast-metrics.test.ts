@@ -18,6 +18,7 @@ describe('fastMetrics', () => {
       [{ key: 'a', value: 1 }],
       [{ key: 'a', value: 1, timestamp: '5' }],
       [{ key: 'a', value: 1, timestamp: 1, step: 1.5 }],
+      [{ key: 'a', value: 1, timestamp: 1, model_id: 'm-0123' }],
     ]) {
       expect(fastMetrics(bad)).toBeUndefined()
     }

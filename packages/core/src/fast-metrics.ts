@@ -17,6 +17,8 @@ export function fastMetrics(list: unknown): Metric[] | undefined {
     const step = m.step ?? 0
     let value = m.value
     if (typeof key !== 'string' || key === '') return undefined
+    // Logged-model metrics (MLflow 3 log_model, autolog) carry model_id and dataset fields: slow path.
+    if (m.model_id !== undefined && m.model_id !== null && m.model_id !== '') return undefined
     if (typeof value !== 'number') {
       value = decodeDouble(value)
       if (value === undefined) return undefined

@@ -1,8 +1,13 @@
 import { Hono } from 'hono'
-import type { TrackingStore } from '@logbook/store'
+import type { ArtifactStore } from '@logbook/artifacts'
+import type { LogbookStore } from '@logbook/store'
 import { notFoundRoute, onError } from './middleware/errors.ts'
+import { artifactProxyRoutes } from './routes/artifact-proxy.ts'
 import { experimentRoutes } from './routes/experiments.ts'
+import { loggedModelRoutes } from './routes/logged-models.ts'
 import { metricRoutes } from './routes/metrics.ts'
+import { registryRoutes } from './routes/registry.ts'
+import { runArtifactRoutes } from './routes/run-artifacts.ts'
 import { runRoutes } from './routes/runs.ts'
 import { json } from './rpc.ts'
 
@@ -12,12 +17,14 @@ export interface AppConfig {
 }
 
 export interface AppDeps {
-  store: TrackingStore
+  store: LogbookStore
   config: AppConfig
+  /** Where proxied artifacts live; without it the mlflow-artifacts routes answer 404. */
+  artifacts?: ArtifactStore
 }
 
 /** Build the Web-standard fetch app; tests call `app.request()` without a socket. */
-export function createApp({ store, config }: AppDeps): Hono {
+export function createApp({ store, config, artifacts }: AppDeps): Hono {
   const app = new Hono()
   app.onError(onError)
   app.notFound(notFoundRoute)
@@ -29,5 +36,11 @@ export function createApp({ store, config }: AppDeps): Hono {
   experimentRoutes(app, store)
   runRoutes(app, store)
   metricRoutes(app, store)
+  loggedModelRoutes(app, store, artifacts)
+  registryRoutes(app, store)
+  if (artifacts !== undefined) {
+    artifactProxyRoutes(app, artifacts)
+    runArtifactRoutes(app, store, artifacts)
+  }
   return app
 }

@@ -2,14 +2,21 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
-import { openTrackingStore, type TrackingStore } from '@logbook/store'
+import { createLocalArtifactStore } from '@logbook/artifacts'
+import { openTrackingStore, type LogbookStore } from '@logbook/store'
 import { createApp } from './app.ts'
 
-/** An app on a fresh temporary SQLite store, for tests that call `app.request()`. */
-export async function testApp(): Promise<{ app: Hono; store: TrackingStore }> {
+/**
+ * An app on a fresh temporary SQLite store (and a local artifact folder `<dir>/artifacts`), for
+ * tests that call `app.request()`.
+ */
+export async function testApp(
+  options: { artifacts: boolean } = { artifacts: true },
+): Promise<{ app: Hono; store: LogbookStore; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'logbook-app-'))
   const store = await openTrackingStore(`sqlite:///${dir}/logbook.db`, { defaultArtifactRoot: 'mlflow-artifacts:' })
-  return { app: createApp({ store, config: { version: '0.0.0-test' } }), store }
+  const artifacts = options.artifacts ? await createLocalArtifactStore(join(dir, 'artifacts')) : undefined
+  return { app: createApp({ store, artifacts, config: { version: '0.0.0-test' } }), store, dir }
 }
 
 /** POST a JSON body to an MLflow route. */

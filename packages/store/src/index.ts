@@ -1,5 +1,13 @@
 export type { TrackingStore, SearchRunsQuery, SearchExperimentsQuery, BatchIn, DatasetInputIn, RunMetric } from './tracking-store.ts'
 export type { DialectAdapter } from './dialect/dialect-adapter.ts'
+export type { RegistryStore, SearchRegistryQuery, CreateModelVersionIn } from './registry-store.ts'
+export type {
+  LoggedModelStore,
+  CreateLoggedModelIn,
+  SearchLoggedModelsQuery,
+  DatasetFilterIn,
+} from './logged-model-store.ts'
+export type { LogbookStore } from './logbook-store.ts'
 export { openTrackingStore, openAdapter } from './open-store.ts'
 export { createSqlTrackingStore } from './sql-tracking-store.ts'
 export { migrate, SCHEMA_VERSION } from './migrator.ts'

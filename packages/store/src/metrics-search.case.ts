@@ -25,7 +25,8 @@ export function metricAndSearchCases(fresh: () => Promise<TrackingStore>): void 
     ])
     await log(id, [{ key: 'loss', value: 5, timestamp: 5, step: 1 }, { key: 'loss', value: 2, timestamp: 20, step: 1 }])
     const history = await store.getMetricHistory(id, 'loss', undefined, undefined)
-    expect(history.items.map((m) => [m.step, m.timestamp, m.value])).toEqual([[0, 10, 3], [1, 5, 5], [1, 20, 2]])
+    // MLflow's order is (timestamp, step, value), also once timestamps stop rising with steps.
+    expect(history.items.map((m) => [m.step, m.timestamp, m.value])).toEqual([[1, 5, 5], [0, 10, 3], [1, 20, 2]])
     const run = await store.getRun(id)
     expect(run.data.metrics).toEqual([{ key: 'loss', value: 2, timestamp: 20, step: 1 }])
     // An older step does not replace the latest value.
@@ -66,6 +67,21 @@ export function metricAndSearchCases(fresh: () => Promise<TrackingStore>): void 
     expect(pages).toBe(4)
     expect(steps).toEqual(Array.from({ length: 5000 }, (_, i) => i))
     await expectCode(store.getMetricHistory(id, 'x', 10, 'garbage!'), 'INVALID_PARAMETER_VALUE')
+  })
+
+  it('pages out-of-order series in timestamp order', async () => {
+    const id = (await store.createRun({ tags: [] })).info.run_id
+    // Timestamps fall as steps rise: MLflow returns them newest step last by timestamp.
+    await log(id, Array.from({ length: 300 }, (_, i) => ({ key: 'r', value: i, timestamp: 10_000 - i, step: i })))
+    await log(id, [{ key: 'r', value: 1, timestamp: 10_000 - 299, step: 299 }])
+    const seen: number[] = []
+    let token: string | undefined
+    do {
+      const page = await store.getMetricHistory(id, 'r', 70, token)
+      seen.push(...page.items.map((m) => m.timestamp))
+      token = page.nextPageToken
+    } while (token && seen.length < 1000)
+    expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => 10_000 - 299 + i).flatMap((t) => (t === 10_000 - 299 ? [t, t] : [t])))
   })
 
   it('samples bulk intervals with first and last steps', async () => {
@@ -109,6 +125,8 @@ export function metricAndSearchCases(fresh: () => Promise<TrackingStore>): void 
         (await store.searchRuns({ experimentIds: [exp], filter: parseRunFilter(filter), orderBy: parseRunOrderBy(orderBy), viewType: 'ACTIVE_ONLY', maxResults: 100 })).items,
       )
     expect(await search('metrics.acc > 0.15')).toEqual(['run-2', 'run-3'])
+    // NaN (run-4) fails every comparison but `!=`, as in MLflow 3.17; run-5 has no acc at all.
+    expect(await search('metrics.acc != 0.1')).toEqual(['run-0', 'run-2', 'run-3', 'run-4'])
     expect(await search("params.opt = 'Adam'")).toEqual(['run-1', 'run-3', 'run-5'])
     expect(await search("params.opt LIKE 'a%'")).toEqual([])
     expect(await search("params.opt ILIKE 'a%'")).toEqual(['run-1', 'run-3', 'run-5'])

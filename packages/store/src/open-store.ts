@@ -5,7 +5,7 @@ import type { DialectAdapter } from './dialect/dialect-adapter.ts'
 import { createPostgresAdapter } from './dialect/postgres-dialect.ts'
 import { createSqliteAdapter } from './dialect/sqlite-dialect.ts'
 import { createSqlTrackingStore } from './sql-tracking-store.ts'
-import type { TrackingStore } from './tracking-store.ts'
+import type { LogbookStore } from './logbook-store.ts'
 
 /** Resolve a backend-store URI (sqlite:///path, postgresql://..., or a bare file path) to an adapter. */
 export function openAdapter(uri: string): DialectAdapter {
@@ -23,7 +23,7 @@ export function openAdapter(uri: string): DialectAdapter {
   return createSqliteAdapter(path)
 }
 
-/** Open (and migrate) the tracking store behind a backend-store URI. */
-export function openTrackingStore(uri: string, options: { defaultArtifactRoot: string }): Promise<TrackingStore> {
+/** Open (and migrate) the store behind a backend-store URI: tracking, logged models and registry. */
+export function openTrackingStore(uri: string, options: { defaultArtifactRoot: string }): Promise<LogbookStore> {
   return createSqlTrackingStore(openAdapter(uri), options)
 }

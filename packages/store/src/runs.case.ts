@@ -148,8 +148,18 @@ export function experimentAndRunCases(fresh: () => Promise<TrackingStore>): void
     expect(run.data.params).toEqual([])
     expect(run.data.metrics).toEqual([])
     await store.logBatch(id, { metrics: [], params: [{ key: 'long', value: 'v'.repeat(7000) }], tags: [{ key: 'long', value: 't'.repeat(9000) }] })
+    // Incompressible values of the maximum size (PostgreSQL caps btree entries near 2.7 kB).
+    const noise = (n: number) => {
+      let x = 12345
+      return Array.from({ length: n }, () => {
+        x = (x * 1103515245 + 12345) % 2147483648
+        return String.fromCharCode(33 + (x >> 16) % 90)
+      }).join('')
+    }
+    await store.logBatch(id, { metrics: [], params: [{ key: 'noise', value: noise(6000) }], tags: [{ key: 'noise', value: noise(8000) }] })
     const after = await store.getRun(id)
-    expect(after.data.params[0]?.value).toHaveLength(6000)
+    expect(after.data.params.find((p) => p.key === 'noise')?.value).toBe(noise(6000))
+    expect(after.data.params.find((p) => p.key === 'long')?.value).toHaveLength(6000)
     expect(after.data.tags.find((t) => t.key === 'long')?.value).toHaveLength(8000)
   })
 

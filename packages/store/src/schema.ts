@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely'
+import type { ModelTables } from './models-schema.ts'
 
 /** Table types for Kysely; integer surrogate keys in the hot tables (docs/decisions/0002). */
-export interface Database {
+export interface Database extends ModelTables {
   schema_migrations: { version: number; name: string; applied_at: number }
   experiments: {
     experiment_id: Generated<number>
@@ -46,6 +47,7 @@ export interface Database {
     is_nan: number
     min_value: number | null
     max_value: number | null
+    ordered: number
   }
   datasets: {
     id: Generated<number>

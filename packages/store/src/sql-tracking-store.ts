@@ -1,6 +1,8 @@
 import type { DialectAdapter } from './dialect/dialect-adapter.ts'
 import { migrate } from './migrator.ts'
-import type { TrackingStore } from './tracking-store.ts'
+import type { LogbookStore } from './logbook-store.ts'
+import { sqlLoggedModelMethods } from './sql-logged-model-store.ts'
+import { sqlRegistryMethods } from './sql-registry-store.ts'
 import type { StoreContext } from './sql/context.ts'
 import * as experiments from './sql/experiments.ts'
 import * as runs from './sql/runs.ts'
@@ -8,11 +10,11 @@ import * as logging from './sql/logging.ts'
 import * as history from './sql/history.ts'
 import { searchRuns } from './sql/search-runs.ts'
 
-/** The one SQL implementation of TrackingStore; dialect differences live in the adapter. */
+/** The one SQL implementation of TrackingStore, RegistryStore and LoggedModelStore; dialect differences live in the adapter. */
 export async function createSqlTrackingStore(
   adapter: DialectAdapter,
   options: { defaultArtifactRoot: string },
-): Promise<TrackingStore> {
+): Promise<LogbookStore> {
   await migrate(adapter)
   const ctx: StoreContext = {
     adapter,
@@ -23,6 +25,8 @@ export async function createSqlTrackingStore(
   await experiments.ensureDefaultExperiment(ctx)
   const db = adapter.db
   return {
+    ...sqlLoggedModelMethods(ctx),
+    ...sqlRegistryMethods(ctx),
     createExperiment: (name, location, tags) => experiments.createExperiment(ctx, name, location, tags ?? []),
     getExperiment: (id) => experiments.getExperiment(db, id),
     getExperimentByName: (name) => experiments.getExperimentByName(db, name),

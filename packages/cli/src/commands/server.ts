@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
+import { openArtifactStore } from '@logbook/artifacts'
 import { createApp, listen, close } from '@logbook/server'
 import { openTrackingStore } from '@logbook/store'
 import { VERSION } from '../version.ts'
@@ -15,7 +16,9 @@ Options:
                                    (default: sqlite:///./logbook-data/logbook.db)
   --default-artifact-root <uri>    Root for new experiments' artifact locations
                                    (default: mlflow-artifacts:, so clients upload through the server)
-  --artifacts-destination <path>   Where the server stores proxied artifacts
+  --artifacts-destination <uri>    Where the server stores proxied artifacts: a folder,
+                                   file:///path or s3://bucket/prefix (S3 settings from
+                                   MLFLOW_S3_ENDPOINT_URL / AWS_* variables)
                                    (default: ./logbook-data/artifacts)
   -h, --help                       Show this help
 
@@ -49,11 +52,13 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const dataDir = resolve('logbook-data')
   const backend = values['backend-store-uri'] ?? `sqlite:///${dataDir}/logbook.db`
   const store = await openTrackingStore(backend, { defaultArtifactRoot: values['default-artifact-root'] })
-  const app = createApp({ store, config: { version: VERSION } })
+  const destination = values['artifacts-destination'] ?? `${dataDir}/artifacts`
+  const artifacts = await openArtifactStore(destination)
+  const app = createApp({ store, artifacts, config: { version: VERSION } })
   const server = await listen(app, values.host, port)
   const address = server.address()
   const shown = typeof address === 'object' && address ? address.port : port
-  process.stdout.write(`Logbook ${VERSION} listening on http://${values.host}:${shown} (store: ${backend.replace(/:[^:@/]*@/, ':***@')})\n`)
+  process.stdout.write(`Logbook ${VERSION} listening on http://${values.host}:${shown} (store: ${backend.replace(/:[^:@/]*@/, ':***@')}, artifacts: ${destination})\n`)
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       process.stdout.write(`Received ${signal}, shutting down\n`)

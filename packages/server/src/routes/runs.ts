@@ -16,6 +16,12 @@ export function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
 const kv = (list: { key: string; value?: string | null }[] | undefined): KeyValue[] =>
   (list ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }))
 
+/** The logged-model fields of a metric (MLflow 3), kept only when a model id is present. */
+function modelFields(m: { model_id?: string; dataset_name?: string; dataset_digest?: string }) {
+  if (!m.model_id) return {}
+  return { model_id: m.model_id, dataset_name: m.dataset_name, dataset_digest: m.dataset_digest }
+}
+
 /** Run routes of MLflow's tracking API: lifecycle, logging, search. */
 export function runRoutes(app: Hono, store: TrackingStore): void {
   rpc(app, 'POST', '/runs/create', r.createRun, async (req) => ({
@@ -38,7 +44,7 @@ export function runRoutes(app: Hono, store: TrackingStore): void {
     await store.restoreRun(req.run_id)
   })
   rpc(app, 'POST', '/runs/log-metric', r.logMetric, async (req) => {
-    const metric = { key: req.key, value: req.value, timestamp: req.timestamp, step: req.step ?? 0 }
+    const metric = { key: req.key, value: req.value, timestamp: req.timestamp, step: req.step ?? 0, ...modelFields(req) }
     await store.logBatch(runIdOf(req), { metrics: [metric], params: [], tags: [] })
   })
   rpc(app, 'POST', '/runs/log-parameter', r.logParam, async (req) => {
@@ -56,7 +62,7 @@ export function runRoutes(app: Hono, store: TrackingStore): void {
     const fast = typeof raw.run_id === 'string' && raw.run_id !== '' ? fastMetrics(raw.metrics ?? []) : undefined
     const req = parseRequest(r.logBatch, fast ? { ...raw, metrics: undefined } : raw)
     await store.logBatch(req.run_id, {
-      metrics: fast ?? (req.metrics ?? []).map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 })),
+      metrics: fast ?? (req.metrics ?? []).map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0, ...modelFields(m) })),
       params: kv(req.params),
       tags: kv(req.tags),
     })

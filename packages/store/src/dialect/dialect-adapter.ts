@@ -9,6 +9,8 @@ export interface DialectAdapter {
   readonly autoIncrement: 'integer' | 'bigint'
   /** SQLite WITHOUT ROWID tables: narrower, faster clustered metric storage. */
   readonly tableSuffix: RawBuilder<unknown> | undefined
+  /** Row locks (`SELECT ... FOR UPDATE`) exist; SQLite needs none because a writer holds the database lock. */
+  readonly rowLocks: boolean
   /** Run `fn` in a write transaction that takes the write lock up front (SQLite: BEGIN IMMEDIATE). */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>
   /** Hot path: insert metric points, ignoring exact duplicates. */

@@ -24,6 +24,7 @@ export function createPostgresAdapter(url: string): DialectAdapter {
     db,
     autoIncrement: 'bigint',
     tableSuffix: undefined,
+    rowLocks: true,
     transaction: (fn) => db.transaction().execute(fn),
     // One statement per batch: unnest of column arrays beats 1000 single-row inserts by far.
     async insertMetrics(trx, rows: MetricRow[]) {

@@ -33,6 +33,7 @@ export function createSqliteAdapter(path: string): DialectAdapter {
     db,
     autoIncrement: 'integer',
     tableSuffix: sql`without rowid`,
+    rowLocks: false,
     transaction,
     // Measured: a cached single-row prepared statement is ~1µs per point (physical-limits.md §1);
     // Kysely would prepare a fresh statement per query.

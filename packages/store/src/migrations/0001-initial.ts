@@ -49,7 +49,10 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
       .addColumn('value', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint(`${table}_pk`, ['run_id', 'key'])
       .execute()
-    await s.createIndex(`${table}_key_value`).on(table).columns(['key', 'value']).execute()
+    // PostgreSQL's btree entries are capped near 2.7 kB and values reach 6-8 kB, so there the
+    // index holds the key only; filters reach values through the (run_id, key) primary key.
+    const columns = adapter.kind === 'postgres' ? ['key'] : ['key', 'value']
+    await s.createIndex(`${table}_key_value`).on(table).columns(columns).execute()
   }
 
   await sql`create table metric_keys (${id('id')}, key text not null unique)`.execute(db)
@@ -78,6 +81,8 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
     .addColumn('is_nan', 'smallint', (c) => c.notNull())
     .addColumn('min_value', 'double precision')
     .addColumn('max_value', 'double precision')
+    // 1 while every point's timestamp order agrees with its step order (see decisions/0001).
+    .addColumn('ordered', 'smallint', (c) => c.notNull().defaultTo(1))
     .addPrimaryKeyConstraint('latest_metrics_pk', ['run_id', 'key_id'])
     .execute()
   await s.createIndex('latest_metrics_key_value').on('latest_metrics').columns(['key_id', 'value']).execute()

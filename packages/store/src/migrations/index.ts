@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DialectAdapter } from '../dialect/dialect-adapter.ts'
 import * as m0001 from './0001-initial.ts'
+import * as m0002 from './0002-models.ts'
 
 /** One migration: a number, a name and an `up` that runs inside the migration transaction. */
 export interface Migration {
@@ -10,4 +11,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
-export const MIGRATIONS: Migration[] = [{ version: 1, name: 'initial', up: m0001.up }]
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'initial', up: m0001.up },
+  { version: 2, name: 'models', up: m0002.up },
+]

@@ -2,17 +2,17 @@ import { invalidParam, decodePageToken, encodePageToken, type Metric, type Page 
 import type { RunMetric } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 
+/** Keyset position: mode `s` = (step, timestamp, value, is_nan), `t` = (timestamp, step, value, is_nan). */
 interface Cursor {
-  s: number
-  t: number
-  v: number
-  n: number
+  m: 's' | 't'
+  k: [number, number, number, number]
 }
 
 function decodeCursor(token: string | undefined): Cursor | undefined {
   if (token === undefined || token === '') return undefined
   const c = decodePageToken(token)
-  if (!c || ![c.s, c.t, c.v, c.n].every((x) => typeof x === 'number')) {
+  const k = c?.k
+  if (!c || (c.m !== 's' && c.m !== 't') || !Array.isArray(k) || k.length !== 4 || !k.every((x) => typeof x === 'number')) {
     throw invalidParam(`Invalid page token: '${token.slice(0, 100)}'`)
   }
   return c as unknown as Cursor
@@ -33,8 +33,10 @@ async function runIds(ctx: StoreContext, runUuids: string[]): Promise<Map<string
 }
 
 /**
- * Full history of one metric, in primary-key order (step, timestamp, value), paged by a keyset
- * cursor so every page is one index range scan whatever its depth. Unknown run or key: empty.
+ * Full history of one metric in MLflow's order (timestamp, step, value), paged by a keyset cursor.
+ * While a series' timestamps rise with its steps (the `ordered` flag), that order equals the primary
+ * key's (step, timestamp, value) and every page is one index range scan; otherwise the database
+ * sorts the series by timestamp. Unknown run or key: empty.
  */
 export async function getMetricHistory(
   ctx: StoreContext,
@@ -47,6 +49,14 @@ export async function getMetricHistory(
   const [ids, kid] = await Promise.all([runIds(ctx, [runUuid]), keyId(ctx, key)])
   const runId = ids.get(runUuid)
   if (runId === undefined || kid === undefined) return { items: [] }
+  const latest = await ctx.db
+    .selectFrom('latest_metrics')
+    .select('ordered')
+    .where('run_id', '=', runId)
+    .where('key_id', '=', kid)
+    .executeTakeFirst()
+  const mode = cursor?.m ?? (latest?.ordered === 0 ? 't' : 's')
+  const cols = mode === 's' ? (['step', 'timestamp', 'value', 'is_nan'] as const) : (['timestamp', 'step', 'value', 'is_nan'] as const)
   const limit = maxResults && maxResults > 0 ? maxResults : undefined
   let q = ctx.db
     .selectFrom('metrics')
@@ -54,11 +64,11 @@ export async function getMetricHistory(
     .where('run_id', '=', runId)
     .where('key_id', '=', kid)
   if (cursor) {
-    q = q.where((eb) =>
-      eb(eb.refTuple('step', 'timestamp', 'value', 'is_nan'), '>', eb.tuple(cursor.s, cursor.t, cursor.v, cursor.n)),
-    )
+    const [a, b, c, d] = cols
+    const [va, vb, vc, vd] = cursor.k
+    q = q.where((eb) => eb(eb.refTuple(a, b, c, d), '>', eb.tuple(va, vb, vc, vd)))
   }
-  q = q.orderBy('step').orderBy('timestamp').orderBy('value').orderBy('is_nan')
+  for (const c of cols) q = q.orderBy(c)
   const rows = await (limit ? q.limit(limit + 1) : q).execute()
   const page = limit ? rows.slice(0, limit) : rows
   const last = page[page.length - 1]
@@ -66,7 +76,7 @@ export async function getMetricHistory(
     items: page.map((r) => ({ key, value: r.is_nan ? Number.NaN : r.value, timestamp: r.timestamp, step: r.step })),
     nextPageToken:
       limit && rows.length > limit && last
-        ? encodePageToken({ s: last.step, t: last.timestamp, v: last.value, n: last.is_nan })
+        ? encodePageToken({ m: mode, k: cols.map((c) => last[c]) })
         : undefined,
   }
 }

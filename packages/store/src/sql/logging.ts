@@ -6,13 +6,14 @@ import {
   validateKey,
   validateLength,
   type KeyValue,
-  type Metric,
 } from '@logbook/core'
-import { sql, type Kysely } from 'kysely'
-import type { Database, MetricRow } from '../schema.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from '../schema.ts'
 import type { BatchIn, DatasetInputIn } from '../tracking-store.ts'
 import { findActiveRun, resolveKeyIds, type StoreContext } from './context.ts'
 import { normaliseTag, upsertTags } from './runs.ts'
+import { toMetricRows, writeMetrics } from './metric-writer.ts'
+import { recordLoggedModelMetrics } from './logged-model-metrics.ts'
 
 /** Check MLflow's per-request limits and every key before anything is written. */
 function validateBatch(batch: BatchIn): void {
@@ -90,84 +91,6 @@ async function insertParams(trx: Kysely<Database>, runId: number, runUuid: strin
     .execute()
 }
 
-interface Latest {
-  row: MetricRow
-  min: number | null
-  max: number | null
-}
-
-/** Fold a batch into one candidate latest value (greatest step, timestamp, value) and min/max per key. */
-function latestPerKey(rows: MetricRow[]): Latest[] {
-  const byKey = new Map<number, Latest>()
-  for (const r of rows) {
-    const cur = byKey.get(r.keyId)
-    const v = r.isNan ? null : r.value
-    if (!cur) {
-      byKey.set(r.keyId, { row: r, min: v, max: v })
-      continue
-    }
-    const c = cur.row
-    if (r.step > c.step || (r.step === c.step && (r.timestamp > c.timestamp || (r.timestamp === c.timestamp && r.value > c.value)))) {
-      cur.row = r
-    }
-    if (v !== null) {
-      cur.min = cur.min === null || v < cur.min ? v : cur.min
-      cur.max = cur.max === null || v > cur.max ? v : cur.max
-    }
-  }
-  return [...byKey.values()].sort((a, b) => a.row.keyId - b.row.keyId)
-}
-
-async function upsertLatest(trx: Kysely<Database>, latest: Latest[]): Promise<void> {
-  if (latest.length === 0) return
-  const newer = sql`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`
-  const pick = (col: string) => sql`case when ${newer} then ${sql.ref(`excluded.${col}`)} else ${sql.ref(`latest_metrics.${col}`)} end`
-  const extreme = (col: 'min_value' | 'max_value', cmp: '<' | '>') =>
-    sql`case when excluded.${sql.ref(col)} is null then latest_metrics.${sql.ref(col)}
-      when latest_metrics.${sql.ref(col)} is null or excluded.${sql.ref(col)} ${sql.raw(cmp)} latest_metrics.${sql.ref(col)}
-      then excluded.${sql.ref(col)} else latest_metrics.${sql.ref(col)} end`
-  await trx
-    .insertInto('latest_metrics')
-    .values(
-      latest.map(({ row, min, max }) => ({
-        run_id: row.runId,
-        key_id: row.keyId,
-        step: row.step,
-        timestamp: row.timestamp,
-        value: row.value,
-        is_nan: row.isNan,
-        min_value: min,
-        max_value: max,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['run_id', 'key_id']).doUpdateSet({
-        step: pick('step') as never,
-        timestamp: pick('timestamp') as never,
-        value: pick('value') as never,
-        is_nan: pick('is_nan') as never,
-        min_value: extreme('min_value', '<') as never,
-        max_value: extreme('max_value', '>') as never,
-      }),
-    )
-    .execute()
-}
-
-/** Turn wire metrics into rows: NaN is stored as 0 with a flag (SQLite cannot store NaN). */
-function toRows(runId: number, metrics: Metric[], keyIds: Map<string, number>): MetricRow[] {
-  return metrics.map((m) => {
-    const nan = Number.isNaN(m.value)
-    return {
-      runId,
-      keyId: keyIds.get(m.key) as number,
-      step: m.step,
-      timestamp: m.timestamp,
-      value: nan ? 0 : m.value,
-      isNan: nan ? 1 : 0,
-    }
-  })
-}
-
 /** log-batch: validate everything, then params, metrics and tags in one transaction. */
 export async function logBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): Promise<void> {
   validateBatch(batch)
@@ -178,9 +101,8 @@ export async function logBatch(ctx: StoreContext, runUuid: string, batch: BatchI
     const run = await findActiveRun(trx, runUuid)
     await insertParams(trx, run.id, runUuid, params)
     if (batch.metrics.length > 0) {
-      const rows = toRows(run.id, batch.metrics, keyIds)
-      await ctx.adapter.insertMetrics(trx, rows)
-      await upsertLatest(trx, latestPerKey(rows))
+      await writeMetrics(ctx, trx, run.id, toMetricRows(run.id, batch.metrics, keyIds))
+      await recordLoggedModelMetrics(trx, runUuid, batch.metrics)
     }
     await upsertTags(trx, run.id, tags)
   })

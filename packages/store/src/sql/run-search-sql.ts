@@ -48,9 +48,11 @@ export function compileRunFilter(adapter: DialectAdapter, filter: FilterExpr): R
   return compileFilter(filter, (c) => {
     switch (c.entity) {
       case 'metric': {
+        // As in MLflow 3.17: a NaN latest value fails every comparison except `!=`, which it passes.
         const cond = compareColumn(adapter, sql.ref('lm.value'), c.op, c.value)
+        const nan = c.op === '!=' ? sql`(lm.is_nan = 1 or ${cond})` : sql`(lm.is_nan = 0 and ${cond})`
         return sql<SqlBool>`exists (select 1 from latest_metrics lm join metric_keys mk on mk.id = lm.key_id
-          where lm.run_id = r.id and mk.key = ${c.key} and lm.is_nan = 0 and ${cond})`
+          where lm.run_id = r.id and mk.key = ${c.key} and ${nan})`
       }
       case 'param':
         return keyValueExists(adapter, 'params', c)

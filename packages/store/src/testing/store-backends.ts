@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { openTrackingStore } from '../open-store.ts'
-import type { TrackingStore } from '../tracking-store.ts'
+import type { LogbookStore } from '../logbook-store.ts'
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts'
 
 /** A fresh SQLite-backed store in a new temp folder. */
-export function freshSqliteStore(): Promise<TrackingStore> {
+export function freshSqliteStore(): Promise<LogbookStore> {
   const dir = mkdtempSync(join(tmpdir(), 'logbook-store-'))
   return openTrackingStore(`sqlite:///${dir}/logbook.db`, { defaultArtifactRoot: 'mlflow-artifacts:' })
 }
@@ -21,7 +21,7 @@ export class PostgresStores {
     this.cluster = await startPostgresCluster()
   }
 
-  async fresh(): Promise<TrackingStore> {
+  async fresh(): Promise<LogbookStore> {
     if (!this.cluster) throw new Error('PostgresStores.start() was not called')
     const name = `t${process.pid}_${++this.n}`
     const admin = new pg.Client({ connectionString: this.cluster.url })

@@ -1,0 +1,47 @@
+/** HTTP pieces shared by every route that serves artifact bytes or reads raw artifact paths. */
+import type { Context } from 'hono'
+import { baseName, guessMimeType } from '@logbook/artifacts'
+import type { ArtifactStore, SafePath } from '@logbook/artifacts'
+import { notFound } from '@logbook/core'
+
+/** The raw value of the first `name=` query parameter; `+` is a space in query strings. */
+export function rawQueryParam(c: Context, name: string): string | undefined {
+  const url = c.req.url
+  const query = url.indexOf('?')
+  if (query === -1) return undefined
+  for (const pair of url.slice(query + 1).split('&')) {
+    const eq = pair.indexOf('=')
+    if ((eq === -1 ? pair : pair.slice(0, eq)) !== name) continue
+    return eq === -1 ? '' : pair.slice(eq + 1).replaceAll('+', '%20')
+  }
+  return undefined
+}
+
+/** `attachment` with the file name; a non-ASCII name gets an RFC 6266 `filename*` as well. */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|"/g, '_')
+  if (ascii === name) return `attachment; filename="${name}"`
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
+}
+
+/**
+ * Stream one stored file with MLflow's download headers: the guessed MIME type exactly (no
+ * charset), attachment disposition, nosniff. Missing files are a fast 404.
+ */
+export async function fileResponse(c: Context, store: ArtifactStore, path: SafePath): Promise<Response> {
+  const file = await store.get(path)
+  if (file === undefined) throw notFound(`Artifact '${path}' does not exist.`)
+  const name = baseName(path)
+  const headers = {
+    'content-type': guessMimeType(name),
+    'content-disposition': contentDisposition(name),
+    'x-content-type-options': 'nosniff',
+    'content-length': String(file.size),
+  }
+  if (c.req.method === 'HEAD') {
+    // Hono answers HEAD with the GET handler's headers only; close the file instead of leaking it.
+    await file.body.cancel()
+    return new Response(null, { status: 200, headers })
+  }
+  return new Response(file.body, { status: 200, headers })
+}
