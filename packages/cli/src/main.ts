@@ -1,16 +1,19 @@
 import { isMlflowError } from '@logbook/core'
+import { gcCommand } from './commands/gc.ts'
 import { serverCommand } from './commands/server.ts'
 import { VERSION } from './version.ts'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   server: serverCommand,
   ui: serverCommand,
+  gc: gcCommand,
 }
 
 const HELP = `Usage: logbook <command> [options]
 
 Commands:
   server    Start the tracking server (alias: ui)
+  gc        Permanently delete deleted runs, experiments and models with their artifacts
 
 Run 'logbook <command> --help' for a command's options.
 `
@@ -33,10 +36,17 @@ async function main(argv: string[]): Promise<number> {
   return command(rest)
 }
 
+/** Exit codes: 0 success, 1 failure, 2 bad usage (unknown command or option, malformed value). */
+function isUsageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) || (err instanceof Error && err.message.startsWith('Invalid '))
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`logbook: ${isMlflowError(err) ? err.message : String(err instanceof Error ? err.stack : err)}\n`)
-    process.exit(1)
+    const message = isMlflowError(err) || isUsageError(err) ? (err as Error).message : String(err instanceof Error ? err.stack : err)
+    process.stderr.write(`logbook: ${message}\n`)
+    process.exit(isUsageError(err) ? 2 : 1)
   },
 )

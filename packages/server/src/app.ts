@@ -4,6 +4,7 @@ import type { LogbookStore } from '@logbook/store'
 import { notFoundRoute, onError } from './middleware/errors.ts'
 import { artifactProxyRoutes } from './routes/artifact-proxy.ts'
 import { experimentRoutes } from './routes/experiments.ts'
+import { gcRoutes } from './routes/gc.ts'
 import { loggedModelRoutes } from './routes/logged-models.ts'
 import { metricRoutes } from './routes/metrics.ts'
 import { registryRoutes } from './routes/registry.ts'
@@ -38,6 +39,7 @@ export function createApp({ store, config, artifacts }: AppDeps): Hono {
   metricRoutes(app, store)
   loggedModelRoutes(app, store, artifacts)
   registryRoutes(app, store)
+  gcRoutes(app, store, artifacts)
   if (artifacts !== undefined) {
     artifactProxyRoutes(app, artifacts)
     runArtifactRoutes(app, store, artifacts)

@@ -1,2 +1,3 @@
 export { createApp, type AppConfig, type AppDeps } from './app.ts'
 export { listen, close } from './serve.ts'
+export { collectGarbage, type GcResult } from './gc.ts'

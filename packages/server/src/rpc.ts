@@ -8,6 +8,9 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 /** Every MLflow RPC is served under both prefixes: the client's /api and the UI's /ajax-api. */
 export const API_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const
 
+/** Logbook's own routes (beyond MLflow's API), mirrored the same way. */
+export const LOGBOOK_PREFIXES = ['/api/2.0/logbook', '/ajax-api/2.0/logbook'] as const
+
 /** A JSON response with MLflow's encoding (non-finite doubles as strings, empty lists omitted). */
 export function json(body: unknown): Response {
   return new Response(toWireJson(body), { status: 200, headers: { 'content-type': 'application/json' } })
@@ -19,8 +22,9 @@ export function rpcRaw(
   method: Method,
   path: string,
   handler: (body: unknown, c: Context) => Promise<unknown>,
+  prefixes: readonly string[] = API_PREFIXES,
 ): void {
-  for (const prefix of API_PREFIXES) {
+  for (const prefix of prefixes) {
     app.on(method, `${prefix}${path}`, async (c) => {
       const result = await handler(await readRequest(c), c)
       return result instanceof Response ? result : json(result ?? {})
@@ -35,6 +39,7 @@ export function rpc<S extends z.ZodType>(
   path: string,
   schema: S,
   handler: (req: z.output<S>, c: Context) => Promise<unknown>,
+  prefixes: readonly string[] = API_PREFIXES,
 ): void {
-  rpcRaw(app, method, path, (body, c) => handler(parseRequest(schema, body), c))
+  rpcRaw(app, method, path, (body, c) => handler(parseRequest(schema, body), c), prefixes)
 }

@@ -8,6 +8,7 @@ export type {
   DatasetFilterIn,
 } from './logged-model-store.ts'
 export type { LogbookStore } from './logbook-store.ts'
+export type { GcStore, GcCandidates, GcSelection } from './gc-store.ts'
 export { openTrackingStore, openAdapter } from './open-store.ts'
 export { createSqlTrackingStore } from './sql-tracking-store.ts'
 export { migrate, SCHEMA_VERSION } from './migrator.ts'

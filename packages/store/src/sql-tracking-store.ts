@@ -3,6 +3,7 @@ import { migrate } from './migrator.ts'
 import type { LogbookStore } from './logbook-store.ts'
 import { sqlLoggedModelMethods } from './sql-logged-model-store.ts'
 import { sqlRegistryMethods } from './sql-registry-store.ts'
+import * as gc from './sql/gc.ts'
 import type { StoreContext } from './sql/context.ts'
 import * as experiments from './sql/experiments.ts'
 import * as runs from './sql/runs.ts'
@@ -49,6 +50,10 @@ export async function createSqlTrackingStore(
     getMetricHistory: (id, key, max, token) => history.getMetricHistory(ctx, id, key, max, token),
     getMetricHistoryBulkInterval: (ids, key, max, range) =>
       history.getMetricHistoryBulkInterval(ctx, ids, key, max, range),
+    findGcCandidates: (selection) => gc.findGcCandidates(ctx, selection),
+    purgeRun: (id) => gc.purgeRun(ctx, id),
+    purgeLoggedModel: (id) => gc.purgeLoggedModel(ctx, id),
+    purgeExperiment: (id) => gc.purgeExperiment(ctx, id),
     close: () => adapter.close(),
   }
 }
