@@ -61,6 +61,21 @@ describe('run artifact routes', () => {
     }
   })
 
+  it('downloads model-version and logged-model files through the registry', async () => {
+    const created = (await (await post(app, '/logged-models', { experiment_id: '0', name: 'clf' })).json()) as Record<string, any>
+    const model = created.model.info
+    const uri = `/api/2.0/mlflow-artifacts/artifacts/0/models/${model.model_id}/artifacts/MLmodel`
+    expect((await app.request(uri, { method: 'PUT', body: 'flavors: {}' })).status).toBe(200)
+    await post(app, '/registered-models/create', { name: 'clf' })
+    const mv = await post(app, '/model-versions/create', { name: 'clf', source: `models:/${model.model_id}`, model_id: model.model_id })
+    expect(mv.status).toBe(200)
+    const viaRegistry = await app.request('/model-versions/get-artifact?name=clf&version=1&path=MLmodel')
+    expect([viaRegistry.status, await viaRegistry.text()]).toEqual([200, 'flavors: {}'])
+    const viaModel = await app.request(`/ajax-api/2.0/mlflow/logged-models/${model.model_id}/artifacts/files?artifact_file_path=MLmodel`)
+    expect([viaModel.status, await viaModel.text()]).toEqual([200, 'flavors: {}'])
+    expect((await app.request('/model-versions/get-artifact?name=clf&version=1&path=../../../x')).status).toBe(400)
+  })
+
   it('answers unknown runs with 404 and a missing run id with 400', async () => {
     expect((await app.request('/get-artifact?run_id=ffffffffffffffffffffffffffffffff&path=x')).status).toBe(404)
     expect((await app.request('/api/2.0/mlflow/artifacts/list')).status).toBe(400)

@@ -1,7 +1,7 @@
 /**
  * Routes that reach artifacts through tracking metadata: the tracking-side listing
- * (`artifacts/list`), and the UI's legacy downloads `/get-artifact` and
- * `/model-versions/get-artifact`. The stored URI is resolved with `parseArtifactUri`, so only
+ * (`artifacts/list`), and the UI's downloads `/get-artifact`, `/model-versions/get-artifact` and
+ * `logged-models/{id}/artifacts/files`. The stored URI is resolved with `parseArtifactUri`, so only
  * locations inside this server's artifact root are ever read.
  */
 import type { Context, Hono } from 'hono'
@@ -40,6 +40,12 @@ export function runArtifactRoutes(app: Hono, store: LogbookStore, artifacts: Art
       // Paths relative to the run's artifact root, as MLflow's tracking-side listing returns them.
       const files: FileInfo[] = entries.map((f) => ({ ...f, path: path === '' ? f.path : `${path}/${f.path}` }))
       return json({ root_uri: uri, files })
+    })
+    // The UI's download of one file of a logged model (MLflow 3).
+    app.get(`${prefix}/logged-models/:model_id/artifacts/files`, async (c) => {
+      const path = safeArtifactPath(rawQueryParam(c, 'artifact_file_path') ?? '')
+      const model = await store.getLoggedModel(c.req.param('model_id'))
+      return fileResponse(c, artifacts, joinSafePath(parseArtifactUri(model.info.artifact_uri), path))
     })
   }
   app.get('/get-artifact', async (c) => {
