@@ -13,7 +13,12 @@ export const LOGBOOK_PREFIXES = ['/api/2.0/logbook', '/ajax-api/2.0/logbook'] as
 
 /** A JSON response with MLflow's encoding (non-finite doubles as strings, empty lists omitted). */
 export function json(body: unknown): Response {
-  return new Response(toWireJson(body), { status: 200, headers: { 'content-type': 'application/json' } })
+  return jsonText(toWireJson(body))
+}
+
+/** A JSON response from an already-encoded body. */
+export function jsonText(body: string): Response {
+  return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
 }
 
 /** Register an RPC that validates its own request message (hot paths). */

@@ -48,6 +48,7 @@ export async function createSqlTrackingStore(
     logOutputs: (id, models) => logging.logOutputs(ctx, id, models),
     searchRuns: (q) => searchRuns(ctx, q),
     getMetricHistory: (id, key, max, token) => history.getMetricHistory(ctx, id, key, max, token),
+    getMetricHistoryJson: (id, key, max, token) => history.getMetricHistoryJson(ctx, id, key, max, token),
     getMetricHistoryBulkInterval: (ids, key, max, range) =>
       history.getMetricHistoryBulkInterval(ctx, ids, key, max, range),
     findGcCandidates: (selection) => gc.findGcCandidates(ctx, selection),

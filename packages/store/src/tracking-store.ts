@@ -91,6 +91,13 @@ export interface TrackingStore {
     maxResults: number | undefined,
     pageToken: string | undefined,
   ): Promise<Page<Metric>>
+  /** The same page as a JSON array of metrics, built in SQL where the dialect can (hot read path). */
+  getMetricHistoryJson(
+    runId: string,
+    key: string,
+    maxResults: number | undefined,
+    pageToken: string | undefined,
+  ): Promise<{ metricsJson: string; nextPageToken?: string }>
   /** Sampled history of several runs (MLflow's get-history-bulk-interval semantics). */
   getMetricHistoryBulkInterval(
     runIds: string[],

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
-import { invalidParam, requests as r } from '@logbook/core'
+import { encodeMetricArray, invalidParam, metricPageJson, requests as r } from '@logbook/core'
 import type { TrackingStore } from '@logbook/store'
-import { rpc } from '../rpc.ts'
+import { jsonText, rpc } from '../rpc.ts'
 import { runIdOf } from './runs.ts'
 
 const BULK_MAX_RUNS = 100
@@ -13,8 +13,8 @@ export function metricRoutes(app: Hono, store: TrackingStore): void {
     if (req.max_results !== undefined && req.max_results < 0) {
       throw invalidParam(`Invalid value ${req.max_results} for parameter 'max_results' supplied.`)
     }
-    const page = await store.getMetricHistory(runIdOf(req), req.metric_key, req.max_results, req.page_token)
-    return { metrics: page.items, next_page_token: page.nextPageToken }
+    const page = await store.getMetricHistoryJson(runIdOf(req), req.metric_key, req.max_results, req.page_token)
+    return jsonText(metricPageJson(page.metricsJson, page.nextPageToken))
   })
   rpc(app, 'GET', '/metrics/get-history-bulk-interval', r.getMetricHistoryBulkInterval, async (req) => {
     const runIds = req.run_ids ?? []
@@ -30,6 +30,6 @@ export function metricRoutes(app: Hono, store: TrackingStore): void {
     }
     if (start !== undefined && end !== undefined && start > end) throw invalidParam('end_step must be greater than start_step.')
     const range = start !== undefined && end !== undefined ? { start, end } : undefined
-    return { metrics: await store.getMetricHistoryBulkInterval(runIds, req.metric_key, max, range) }
+    return jsonText(metricPageJson(encodeMetricArray(await store.getMetricHistoryBulkInterval(runIds, req.metric_key, max, range))))
   })
 }

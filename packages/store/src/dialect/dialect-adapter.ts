@@ -1,5 +1,8 @@
-import type { Kysely, RawBuilder } from 'kysely'
+import type { CompiledQuery, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely'
 import type { Database, MetricRow } from '../schema.ts'
+
+/** The columns of a metric history page. */
+export type MetricColumns = { step: number; timestamp: number; value: number; is_nan: number }
 
 /** What differs between SQLite and PostgreSQL; everything else is one Kysely implementation. */
 export interface DialectAdapter {
@@ -15,6 +18,13 @@ export interface DialectAdapter {
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>
   /** Hot path: insert metric points, ignoring exact duplicates. */
   insertMetrics(trx: Kysely<Database>, rows: MetricRow[]): Promise<void>
+  /** Hot read path: run a compiled query and get rows as arrays (no per-row objects). */
+  selectArrays(trx: Kysely<Database>, query: CompiledQuery): Promise<unknown[][]>
+  /**
+   * Hot read path: a query yielding one row `{ json }`, the JSON array of MLflow metric objects for
+   * the rows of `page` (columns step, timestamp, value, is_nan); undefined where JS encoding is faster.
+   */
+  metricJsonArray(page: SelectQueryBuilder<Database, 'metrics', MetricColumns>, key: string): RawBuilder<{ json: string }> | undefined
   /** Case-sensitive LIKE / case-insensitive ILIKE of an SQL expression against a pattern. */
   like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean): RawBuilder<unknown>
   /** Run migrations (or anything) while holding a cross-process lock. */

@@ -43,6 +43,12 @@ export function createPostgresAdapter(url: string): DialectAdapter {
           ${cols[3]}::int8[], ${cols[4]}::float8[], ${cols[5]}::int2[])
         on conflict do nothing`.execute(trx)
     },
+    async selectArrays(trx, query) {
+      const result = await trx.executeQuery(query)
+      return result.rows.map((row) => Object.values(row as object))
+    },
+    // PostgreSQL's json_agg is slower than encoding rows in JS (physical-limits.md §2).
+    metricJsonArray: () => undefined,
     like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean) {
       return caseInsensitive ? sql`${expr} ilike ${pattern}` : sql`${expr} like ${pattern}`
     },

@@ -1,4 +1,4 @@
-import { invalidParam, decodePageToken, encodePageToken, type Metric, type Page } from '@logbook/core'
+import { invalidParam, decodePageToken, encodeMetricArray, encodePageToken, type Metric, type Page } from '@logbook/core'
 import type { RunMetric } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 
@@ -32,23 +32,40 @@ async function runIds(ctx: StoreContext, runUuids: string[]): Promise<Map<string
   return new Map(rows.map((r) => [r.run_uuid, r.id]))
 }
 
+type HistoryQuery = ReturnType<typeof pageQuery>
+
+function pageQuery(ctx: StoreContext, runId: number, keyId: number, cols: readonly ['step' | 'timestamp', 'step' | 'timestamp', 'value', 'is_nan'], cursor: Cursor | undefined) {
+  let q = ctx.db
+    .selectFrom('metrics')
+    .select(['step', 'timestamp', 'value', 'is_nan'])
+    .where('run_id', '=', runId)
+    .where('key_id', '=', keyId)
+  if (cursor) {
+    const [a, b, c, d] = cols
+    const [va, vb, vc, vd] = cursor.k
+    q = q.where((eb) => eb(eb.refTuple(a, b, c, d), '>', eb.tuple(va, vb, vc, vd)))
+  }
+  for (const c of cols) q = q.orderBy(c)
+  return q
+}
+
 /**
- * Full history of one metric in MLflow's order (timestamp, step, value), paged by a keyset cursor.
+ * Plan one history page in MLflow's order (timestamp, step, value), paged by a keyset cursor.
  * While a series' timestamps rise with its steps (the `ordered` flag), that order equals the primary
  * key's (step, timestamp, value) and every page is one index range scan; otherwise the database
- * sorts the series by timestamp. Unknown run or key: empty.
+ * sorts the series by timestamp. Undefined for an unknown run or key (an empty history).
  */
-export async function getMetricHistory(
+async function planHistory(
   ctx: StoreContext,
   runUuid: string,
   key: string,
   maxResults: number | undefined,
   pageToken: string | undefined,
-): Promise<Page<Metric>> {
+): Promise<{ q: HistoryQuery; mode: 's' | 't'; limit: number | undefined } | undefined> {
   const cursor = decodeCursor(pageToken)
   const [ids, kid] = await Promise.all([runIds(ctx, [runUuid]), keyId(ctx, key)])
   const runId = ids.get(runUuid)
-  if (runId === undefined || kid === undefined) return { items: [] }
+  if (runId === undefined || kid === undefined) return undefined
   const latest = await ctx.db
     .selectFrom('latest_metrics')
     .select('ordered')
@@ -57,28 +74,63 @@ export async function getMetricHistory(
     .executeTakeFirst()
   const mode = cursor?.m ?? (latest?.ordered === 0 ? 't' : 's')
   const cols = mode === 's' ? (['step', 'timestamp', 'value', 'is_nan'] as const) : (['timestamp', 'step', 'value', 'is_nan'] as const)
-  const limit = maxResults && maxResults > 0 ? maxResults : undefined
-  let q = ctx.db
-    .selectFrom('metrics')
-    .select(['step', 'timestamp', 'value', 'is_nan'])
-    .where('run_id', '=', runId)
-    .where('key_id', '=', kid)
-  if (cursor) {
-    const [a, b, c, d] = cols
-    const [va, vb, vc, vd] = cursor.k
-    q = q.where((eb) => eb(eb.refTuple(a, b, c, d), '>', eb.tuple(va, vb, vc, vd)))
-  }
-  for (const c of cols) q = q.orderBy(c)
-  const rows = await (limit ? q.limit(limit + 1) : q).execute()
+  return { q: pageQuery(ctx, runId, kid, cols, cursor), mode, limit: maxResults && maxResults > 0 ? maxResults : undefined }
+}
+
+type Row = [number, number, number, number]
+
+function nextToken(mode: 's' | 't', last: Row | undefined, more: boolean): string | undefined {
+  if (!more || !last) return undefined
+  return encodePageToken({ m: mode, k: mode === 's' ? last : [last[1], last[0], last[2], last[3]] })
+}
+
+/** One page of a metric's history as Metric objects. */
+export async function getMetricHistory(
+  ctx: StoreContext,
+  runUuid: string,
+  key: string,
+  maxResults: number | undefined,
+  pageToken: string | undefined,
+): Promise<Page<Metric>> {
+  const plan = await planHistory(ctx, runUuid, key, maxResults, pageToken)
+  if (!plan) return { items: [] }
+  const { q, mode, limit } = plan
+  const rows = (await ctx.adapter.selectArrays(ctx.db, (limit ? q.limit(limit + 1) : q).compile())) as Row[]
   const page = limit ? rows.slice(0, limit) : rows
-  const last = page[page.length - 1]
-  return {
-    items: page.map((r) => ({ key, value: r.is_nan ? Number.NaN : r.value, timestamp: r.timestamp, step: r.step })),
-    nextPageToken:
-      limit && rows.length > limit && last
-        ? encodePageToken({ m: mode, k: cols.map((c) => last[c]) })
-        : undefined,
+  const items = new Array<Metric>(page.length)
+  for (let i = 0; i < page.length; i++) {
+    const [step, timestamp, value, isNan] = page[i] as Row
+    items[i] = { key, value: isNan ? Number.NaN : value, timestamp, step }
   }
+  return { items, nextPageToken: nextToken(mode, page[page.length - 1], limit !== undefined && rows.length > limit) }
+}
+
+/**
+ * One page of a metric's history as a ready JSON array. Where the dialect can build the JSON in SQL
+ * (SQLite: about 4x faster than creating and stringifying 25,000 objects), it does; otherwise the
+ * rows are encoded in JS with MLflow's conventions.
+ */
+export async function getMetricHistoryJson(
+  ctx: StoreContext,
+  runUuid: string,
+  key: string,
+  maxResults: number | undefined,
+  pageToken: string | undefined,
+): Promise<{ metricsJson: string; nextPageToken?: string }> {
+  const plan = await planHistory(ctx, runUuid, key, maxResults, pageToken)
+  if (!plan) return { metricsJson: '[]' }
+  const { q, mode, limit } = plan
+  const page = limit ? q.limit(limit) : q
+  const json = ctx.adapter.metricJsonArray(page, key)
+  if (!json) {
+    const result = await getMetricHistory(ctx, runUuid, key, maxResults, pageToken)
+    return { metricsJson: encodeMetricArray(result.items), nextPageToken: result.nextPageToken }
+  }
+  const [{ json: metricsJson } = { json: '[]' }] = (await json.execute(ctx.db)).rows
+  if (!limit) return { metricsJson }
+  // The page's last row and whether another follows: two entries after skipping limit - 1.
+  const tail = (await ctx.adapter.selectArrays(ctx.db, q.limit(2).offset(limit - 1).compile())) as Row[]
+  return { metricsJson, nextPageToken: nextToken(mode, tail[0], tail.length > 1) }
 }
 
 /**
