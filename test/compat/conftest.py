@@ -2,14 +2,13 @@
 
 COMPAT_SERVER picks the server under test: `logbook` (default) or `mlflow` (MLflow's own server,
 the reference implementation). COMPAT_BACKEND picks its store: `sqlite` (default) or `postgres`
-(COMPAT_PG_URL gives the database URL).
+(COMPAT_PG_URL gives the database URL). COMPAT_ARTIFACTS picks where it stores artifacts: `local`
+(default) or `s3` (a bucket on moto's S3 server; see artifact_storage.py).
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,16 +21,24 @@ os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 os.environ["DO_NOT_TRACK"] = "true"
 os.environ["MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"] = "true"
 os.environ["GIT_PYTHON_REFRESH"] = "quiet"
+# matplotlib (log_figure, autolog's plots) must not look for a display.
+os.environ["MPLBACKEND"] = "Agg"
 
 import mlflow  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
 
+import artifact_storage  # noqa: E402
+from artifact_storage import free_port, stop, wait_http  # noqa: E402
 from compat_helpers import unique_name  # noqa: E402
+
+# The client gets no S3 settings or credentials: it reaches artifacts through the server's
+# `mlflow-artifacts:` proxy (MLflow's own server on S3 also hands it presigned URLs).
+for _name in artifact_storage.CLIENT_FORBIDDEN_ENV:
+    os.environ.pop(_name, None)
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER = os.environ.get("COMPAT_SERVER", "logbook")
 BACKEND = os.environ.get("COMPAT_BACKEND", "sqlite")
-STARTUP_TIMEOUT_S = 60
 
 if SERVER not in ("logbook", "mlflow"):
     raise pytest.UsageError(f"COMPAT_SERVER must be 'logbook' or 'mlflow', not {SERVER!r}")
@@ -60,7 +67,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
-    return f"compat: server={SERVER} backend={BACKEND}"
+    return f"compat: server={SERVER} backend={BACKEND} artifacts={artifact_storage.MODE}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -69,12 +76,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tail = log.read_text(errors="replace").splitlines()[-60:]
         terminalreporter.section(f"server output (last lines of {log})")
         terminalreporter.write_line("\n".join(tail))
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _backend_uri(tmp: Path, default_db: str) -> str:
@@ -86,9 +87,9 @@ def _backend_uri(tmp: Path, default_db: str) -> str:
     return url
 
 
-def _server_command(tmp: Path, port: int) -> list[str]:
+def _server_command(tmp: Path, port: int, destination: str) -> list[str]:
     common = ["--host", "127.0.0.1", "--port", str(port)]
-    artifacts = ["--artifacts-destination", str(tmp / "artifacts")]
+    artifacts = ["--artifacts-destination", destination]
     if SERVER == "logbook":
         tsx = str(REPO / "node_modules" / ".bin" / "tsx")
         uri = _backend_uri(tmp, "logbook.db")
@@ -101,43 +102,27 @@ def _server_command(tmp: Path, port: int) -> list[str]:
     return [mlflow_bin, "server", *common, "--backend-store-uri", uri, *artifacts, "--workers", "1"]
 
 
-def _wait_healthy(proc: subprocess.Popen, base: str, log: Path) -> None:
-    import requests
-
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    last_error = "no answer"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            response = requests.get(f"{base}/health", timeout=2)
-            if response.status_code == 200:
-                return
-            last_error = f"HTTP {response.status_code}"
-        except requests.RequestException as error:
-            last_error = type(error).__name__
-        time.sleep(0.2)  # polling: a server offers no readiness event to wait on
-    _stop(proc)
-    output = log.read_text(errors="replace")
-    pytest.exit(
-        f"{SERVER} server did not become healthy within {STARTUP_TIMEOUT_S}s "
-        f"(exit code {proc.returncode}, last probe: {last_error}).\n"
-        f"command: {' '.join(proc.args)}\n--- server output ---\n{output}",
-        returncode=1,
-    )
+@pytest.fixture(scope="session")
+def artifact_store(tmp_path_factory) -> artifact_storage.ArtifactStorage:
+    """The server's artifact destination (a folder, or a bucket on a moto S3 server)."""
+    storage = artifact_storage.open_storage(tmp_path_factory.mktemp("artifacts"))
+    try:
+        yield storage
+    finally:
+        artifact_storage.close_storage(storage)
 
 
 @pytest.fixture(scope="session")
-def tracking_uri(tmp_path_factory):
+def tracking_uri(tmp_path_factory, artifact_store):
     """Starts the server under test on a free port with a fresh data folder; yields its URI."""
     tmp = tmp_path_factory.mktemp("server")
-    port = _free_port()
+    port = free_port()
     log = tmp / "server.log"
     _server_log["path"] = log
-    env = {**os.environ, "NO_COLOR": "1"}
+    env = {**os.environ, **artifact_store.server_env, "NO_COLOR": "1"}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            _server_command(tmp, port),
+            _server_command(tmp, port, artifact_store.destination),
             cwd=REPO,
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -146,7 +131,7 @@ def tracking_uri(tmp_path_factory):
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
-    _wait_healthy(proc, base, log)
+    wait_http(proc, f"{base}/health", f"{SERVER} server", log)
     previous = os.environ.get("MLFLOW_TRACKING_URI")
     os.environ["MLFLOW_TRACKING_URI"] = base
     mlflow.set_tracking_uri(base)
@@ -157,25 +142,7 @@ def tracking_uri(tmp_path_factory):
             os.environ.pop("MLFLOW_TRACKING_URI", None)
         else:
             os.environ["MLFLOW_TRACKING_URI"] = previous
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stops the server and everything it spawned (uvicorn workers, job runners, tsx -> node)."""
-    import signal
-
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # stragglers left in the process group
-    except ProcessLookupError:
-        pass
-    proc.wait()
+        stop(proc)  # with everything it spawned (uvicorn workers, job runners, tsx -> node)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the MLflow-client compatibility suite against Logbook, on SQLite and then on PostgreSQL.
+# Runs the MLflow-client compatibility suite against Logbook three times: SQLite + local artifacts,
+# PostgreSQL + local artifacts, SQLite + S3 artifacts (a bucket on moto's S3 server).
 #   COMPAT_SERVER=mlflow bash test/compat/run.sh   runs it against MLflow's own server instead.
-# Extra arguments go to pytest. A missing Python venv or PostgreSQL skips loudly, or fails under
-# LOGBOOK_REQUIRE_ALL=1.
+# Extra arguments go to pytest. A missing Python venv, PostgreSQL or moto skips loudly, or fails
+# under LOGBOOK_REQUIRE_ALL=1. One combination alone: COMPAT_BACKEND=... COMPAT_ARTIFACTS=...
+# .venv/bin/python -m pytest test/compat
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -48,20 +50,31 @@ declare -a RESULTS=()
 STATUS=0
 
 run_suite() {
-  local backend="$1"
-  shift
-  echo "=== compat: server=${COMPAT_SERVER:-logbook} backend=$backend ==="
-  COMPAT_BACKEND="$backend" "$PY" -m pytest test/compat "$@"
+  local backend="$1" artifacts="$2"
+  shift 2
+  local label="$backend + $artifacts artifacts" started=$SECONDS
+  echo "=== compat: server=${COMPAT_SERVER:-logbook} backend=$backend artifacts=$artifacts ==="
+  COMPAT_BACKEND="$backend" COMPAT_ARTIFACTS="$artifacts" "$PY" -m pytest test/compat "$@"
   local rc=$?
   if [ "$rc" -eq 0 ]; then
-    RESULTS+=("$backend: passed")
+    RESULTS+=("$label: passed ($((SECONDS - started))s)")
   else
-    RESULTS+=("$backend: FAILED (pytest exit $rc)")
+    RESULTS+=("$label: FAILED (pytest exit $rc, $((SECONDS - started))s)")
     STATUS=1
   fi
 }
 
-run_suite sqlite "$@"
+skipped() {
+  local label="$1" what="$2" fix="$3"
+  if missing "$what" "$fix"; then
+    RESULTS+=("$label: SKIPPED ($what is missing)")
+  else
+    RESULTS+=("$label: FAILED ($what is missing)")
+    STATUS=1
+  fi
+}
+
+run_suite sqlite local "$@"
 
 if "$TSX" scripts/pg-cluster.ts available; then
   STATE="$(mktemp -d)"
@@ -69,18 +82,24 @@ if "$TSX" scripts/pg-cluster.ts available; then
   chmod 755 "$STATE"
   if COMPAT_PG_URL="$("$TSX" scripts/pg-cluster.ts start "$STATE")"; then
     export COMPAT_PG_URL
-    run_suite postgres "$@"
+    run_suite postgres local "$@"
   else
-    RESULTS+=("postgres: FAILED (could not start a PostgreSQL cluster)")
+    RESULTS+=("postgres + local artifacts: FAILED (could not start a PostgreSQL cluster)")
     STATUS=1
   fi
+  # The S3 run does not need the cluster: stop it now rather than at exit.
+  cleanup
+  STATE=""
 else
-  if missing "PostgreSQL server binaries (/usr/lib/postgresql/*/bin)" "apt-get install postgresql"; then
-    RESULTS+=("postgres: SKIPPED (PostgreSQL not installed)")
-  else
-    RESULTS+=("postgres: FAILED (PostgreSQL not installed)")
-    STATUS=1
-  fi
+  skipped "postgres + local artifacts" "PostgreSQL server binaries (/usr/lib/postgresql/*/bin)" \
+    "apt-get install postgresql"
+fi
+
+if "$PY" -c 'import boto3, flask, flask_cors, moto.server' 2>/dev/null; then
+  run_suite sqlite s3 "$@"
+else
+  skipped "sqlite + s3 artifacts" "moto's S3 server (moto[server] in .venv)" \
+    "pip install -r test/compat/requirements.txt"
 fi
 
 echo "=== compat summary ==="

@@ -4,9 +4,22 @@ import { baseName, guessMimeType } from '@logbook/artifacts'
 import type { ArtifactStore, SafePath } from '@logbook/artifacts'
 import { notFound } from '@logbook/core'
 
+/**
+ * The request target exactly as the client sent it (path and query, still percent-encoded). The
+ * Node adapter builds `c.req.url` with `new URL()`, which resolves `.`, `..` and `%2e%2e` segments
+ * before routing, so the socket's own `incoming.url` is read instead; `app.request()` in tests has
+ * no socket and falls back to the URL.
+ */
+export function rawTarget(c: Context): string {
+  const incoming = (c.env as { incoming?: { url?: unknown } } | undefined)?.incoming
+  if (typeof incoming?.url === 'string') return incoming.url
+  const url = c.req.url
+  return url.slice(url.indexOf('/', url.indexOf(':') + 3))
+}
+
 /** The raw value of the first `name=` query parameter; `+` is a space in query strings. */
 export function rawQueryParam(c: Context, name: string): string | undefined {
-  const url = c.req.url
+  const url = rawTarget(c)
   const query = url.indexOf('?')
   if (query === -1) return undefined
   for (const pair of url.slice(query + 1).split('&')) {

@@ -312,6 +312,11 @@ describe('artifact proxy against traversal', () => {
         }
       }
       await outsideIntact()
+      // Inside the root too, the server must act on the path it was sent, never a resolved one.
+      for (const path of [`${A}/artifacts/1/x/../moved.txt`, `${A}/artifacts/1/x/%2e%2e/moved.txt`]) {
+        expect((await send('PUT', path)).status).toBe(400)
+      }
+      expect((await send('GET', `${A}/artifacts/1/moved.txt`)).status).toBe(404)
     } finally {
       await close(server)
     }

@@ -13,7 +13,7 @@ import type { ArtifactBody, ArtifactStore, SafePath, UploadedPart } from '@logbo
 import { invalidParam } from '@logbook/core'
 import { readRequest } from '../middleware/request-body.ts'
 import { json } from '../rpc.ts'
-import { fileResponse, rawQueryParam } from './artifact-http.ts'
+import { fileResponse, rawQueryParam, rawTarget } from './artifact-http.ts'
 
 const PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const
 
@@ -23,11 +23,10 @@ function invalidPath(): Error {
 
 /** The request URL's path exactly as received (still percent-encoded); a fragment is refused. */
 function rawUrlPath(c: Context): string {
-  const url = c.req.url
-  if (url.includes('#')) throw invalidPath()
-  const start = url.indexOf('/', url.indexOf(':') + 3)
-  const query = url.indexOf('?', start)
-  return url.slice(start, query === -1 ? undefined : query)
+  const target = rawTarget(c)
+  if (target.includes('#')) throw invalidPath()
+  const query = target.indexOf('?')
+  return target.slice(0, query === -1 ? undefined : query)
 }
 
 /** The raw part of the URL path after `<prefix><route>/` ('' when there is none). */
