@@ -40,4 +40,10 @@ export default tseslint.config(
     files: ['packages/server/src/**/*.ts'],
     rules: restrict(['@logbook/cli', 'pg', 'better-sqlite3', 'kysely'], 'server talks to storage only through @logbook/store'),
   },
+  {
+    // node.ts is the Node-only entry (@logbook/sdk/node); testing/ spawns a real server for tests.
+    files: ['packages/sdk/src/**/*.ts'],
+    ignores: ['packages/sdk/src/node.ts', 'packages/sdk/src/testing/**', '**/*.test.ts'],
+    rules: restrict(['node:*', '@logbook/store', '@logbook/server', '@logbook/artifacts', '@logbook/cli', '**/store/src/**', '**/server/src/**', '**/artifacts/src/**', '**/cli/src/**'], 'the sdk is fetch-only and browser-safe: core only, no Node built-ins'),
+  },
 )
