@@ -46,8 +46,8 @@ export async function loadRuns(db: Kysely<Database>, rows: RunRow[]): Promise<Ru
   }
   for (const part of chunks(rows.map((r) => r.id))) {
     const [p, t, m, d, mi, mo] = await Promise.all([
-      db.selectFrom('params').select(['run_id', 'key', 'value']).where('run_id', 'in', part).orderBy('key').execute(),
-      db.selectFrom('tags').select(['run_id', 'key', 'value']).where('run_id', 'in', part).orderBy('key').execute(),
+      db.selectFrom('params').select(['run_id', 'key', 'value']).where('run_id', 'in', part).orderBy('run_id').orderBy('key').execute(),
+      db.selectFrom('tags').select(['run_id', 'key', 'value']).where('run_id', 'in', part).orderBy('run_id').orderBy('key').execute(),
       db
         .selectFrom('latest_metrics as l')
         .innerJoin('metric_keys as k', 'k.id', 'l.key_id')
