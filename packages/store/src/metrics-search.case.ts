@@ -93,6 +93,29 @@ export function metricAndSearchCases(fresh: () => Promise<TrackingStore>): void 
     expect((await store.getMetricHistoryJson(id, 'none', 10, undefined)).metricsJson).toBe('[]')
   })
 
+  it('orders batches that arrive out of step order by their timestamps', async () => {
+    const id = (await store.createRun({ tags: [] })).info.run_id
+    const steps = (from: number, ts: (s: number) => number) =>
+      Array.from({ length: 100 }, (_, i) => ({ key: 'late', value: i, timestamp: ts(from + i), step: from + i }))
+    // Consistent: an earlier window arrives second, timestamps still rise with steps.
+    await log(id, steps(100, (s) => 1000 + s))
+    await log(id, steps(0, (s) => 1000 + s))
+    const consistent = await store.getMetricHistory(id, 'late', 60, undefined)
+    expect(consistent.items.map((m) => m.step)).toEqual(Array.from({ length: 60 }, (_, i) => i))
+    // Inconsistent: lower steps with later timestamps come after in MLflow's (timestamp, step) order.
+    const other = (await store.createRun({ tags: [] })).info.run_id
+    await log(other, steps(100, (s) => 1000 + s).map((m) => ({ ...m, key: 'late' })))
+    await log(other, steps(0, (s) => 5000 + s))
+    const seen: number[] = []
+    let token: string | undefined
+    do {
+      const page = await store.getMetricHistory(other, 'late', 70, token)
+      seen.push(...page.items.map((m) => m.step))
+      token = page.nextPageToken
+    } while (token && seen.length < 500)
+    expect(seen).toEqual([...Array.from({ length: 100 }, (_, i) => 100 + i), ...Array.from({ length: 100 }, (_, i) => i)])
+  })
+
   it('pages out-of-order series in timestamp order', async () => {
     const id = (await store.createRun({ tags: [] })).info.run_id
     // Timestamps fall as steps rise: MLflow returns them newest step last by timestamp.

@@ -11,22 +11,55 @@ function greater(a: MetricRow, b: { step: number; timestamp: number; value: numb
   return a.value > b.value
 }
 
-/** Is a batch's series ordered the same by step and by timestamp, given the series so far? */
-function stillOrdered(points: MetricRow[], before: LatestRow | undefined): boolean {
-  if (before && before.ordered === 0) return false
-  const sorted = [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp)
-  const first = sorted[0]
-  // The previous latest point has the greatest step and, while ordered, the greatest timestamp.
-  if (before && first && (first.step < before.step || first.timestamp < before.timestamp))
-    return false
-  for (let i = 1; i < sorted.length; i++) {
-    if ((sorted[i] as MetricRow).timestamp < (sorted[i - 1] as MetricRow).timestamp) return false
+const byStep = (a: { step: number; timestamp: number }, b: { step: number; timestamp: number }) =>
+  a.step - b.step || a.timestamp - b.timestamp
+
+function monotone(points: { step: number; timestamp: number }[]): boolean {
+  for (let i = 1; i < points.length; i++) {
+    if ((points[i] as MetricRow).timestamp < (points[i - 1] as MetricRow).timestamp) return false
   }
   return true
 }
 
+/** Existing points the window check reads at most; beyond that the series is marked unordered. */
+const WINDOW_LIMIT = 5000
+
+/**
+ * Does a series stay ordered (timestamps rising with steps) once `points` join it? Appends are
+ * decided from the latest row alone; a batch landing among earlier steps (concurrent writers,
+ * retries) is checked against the stored points in its step window and their two neighbours.
+ */
+async function staysOrdered(
+  trx: Kysely<Database>,
+  runId: number,
+  keyId: number,
+  points: MetricRow[],
+  before: LatestRow | undefined,
+): Promise<boolean> {
+  if (before && before.ordered === 0) return false
+  const sorted = [...points].sort(byStep)
+  if (!monotone(sorted)) return false
+  const first = sorted[0] as MetricRow
+  const last = sorted[sorted.length - 1] as MetricRow
+  // The latest point has the greatest step and, while ordered, the greatest timestamp.
+  if (!before || (first.step >= before.step && first.timestamp >= before.timestamp)) return true
+  const series = trx.selectFrom('metrics').select(['step', 'timestamp']).where('run_id', '=', runId).where('key_id', '=', keyId)
+  const [inside, pred, succ] = await Promise.all([
+    series.where('step', '>=', first.step).where('step', '<=', last.step).limit(WINDOW_LIMIT + 1).execute(),
+    series.where('step', '<', first.step).orderBy('step', 'desc').orderBy('timestamp', 'desc').limit(1).execute(),
+    series.where('step', '>', last.step).orderBy('step').orderBy('timestamp').limit(1).execute(),
+  ])
+  if (inside.length > WINDOW_LIMIT) return false
+  return monotone([...pred, ...[...inside, ...sorted].sort(byStep), ...succ])
+}
+
 /** Fold a run's batch into the new latest row of each key, given the rows stored so far. */
-function foldLatest(runId: number, rows: MetricRow[], stored: Map<number, LatestRow>): LatestRow[] {
+function foldLatest(
+  runId: number,
+  rows: MetricRow[],
+  stored: Map<number, LatestRow>,
+  ordered: Map<number, boolean>,
+): LatestRow[] {
   const byKey = new Map<number, MetricRow[]>()
   for (const r of rows) {
     const list = byKey.get(r.keyId)
@@ -57,7 +90,7 @@ function foldLatest(runId: number, rows: MetricRow[], stored: Map<number, Latest
       is_nan: keep ? before.is_nan : top.isNan,
       min_value: min,
       max_value: max,
-      ordered: stillOrdered(points, before) ? 1 : 0,
+      ordered: ordered.get(keyId) === false ? 0 : 1,
     })
   }
   return out.sort((a, b) => a.key_id - b.key_id)
@@ -104,8 +137,14 @@ export async function writeMetrics(
     .where('run_id', '=', runId)
     .where('key_id', 'in', keyIds)
     .execute()
+  const before = new Map(stored.map((r) => [r.key_id, r]))
+  const ordered = new Map<number, boolean>()
+  for (const keyId of keyIds) {
+    const points = rows.filter((r) => r.keyId === keyId)
+    ordered.set(keyId, await staysOrdered(trx, runId, keyId, points, before.get(keyId)))
+  }
   await ctx.adapter.insertMetrics(trx, rows)
-  const latest = foldLatest(runId, rows, new Map(stored.map((r) => [r.key_id, r])))
+  const latest = foldLatest(runId, rows, before, ordered)
   await trx
     .insertInto('latest_metrics')
     .values(latest)
