@@ -42,8 +42,8 @@ export const updateRun = z.object({
 })
 export const runIdOnly = z.object({ run_id: reqString })
 export const getRun = z.object(runRef)
-export const logMetric = z.object({
-  ...runRef,
+/** The fields of one metric point, shared by log-metric and log-batch. */
+const metricFields = {
   key: reqString,
   value: double,
   timestamp: int64,
@@ -51,20 +51,13 @@ export const logMetric = z.object({
   model_id: optString,
   dataset_name: optString,
   dataset_digest: optString,
-})
+}
+export const logMetric = z.object({ ...runRef, ...metricFields })
 export const logParam = z.object({ ...runRef, key: reqString, value: z.string().nullish() })
 export const setTag = z.object({ ...runRef, key: reqString, value: z.string().nullish() })
 export const deleteTag = z.object({ run_id: reqString, key: reqString })
 
-export const batchMetric = z.object({
-  key: reqString,
-  value: double,
-  timestamp: int64,
-  step: int64.optional(),
-  model_id: optString,
-  dataset_name: optString,
-  dataset_digest: optString,
-})
+export const batchMetric = z.object(metricFields)
 export const logBatch = z.object({
   run_id: reqString,
   metrics: z.array(batchMetric).optional(),
