@@ -1,8 +1,6 @@
 import {
   LIMITS,
   alreadyExists,
-  decodePageToken,
-  encodePageToken,
   invalidParam,
   notFound,
   parseExperimentId,
@@ -17,6 +15,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { Database } from '../schema.ts'
 import type { SearchExperimentsQuery } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
+import { decodeOffset, offsetPage } from './paging.ts'
 import { compileExperimentFilter, experimentOrderBy } from './experiment-search-sql.ts'
 
 type ExperimentRow = Selectable<Database['experiments']>
@@ -244,20 +243,10 @@ export async function searchExperiments(ctx: StoreContext, q: SearchExperimentsQ
   if (q.filter) query = query.where(compileExperimentFilter(ctx.adapter, q.filter))
   for (const o of experimentOrderBy(q.orderBy)) query = query.orderBy(o)
   const rows = await query.limit(q.maxResults + 1).offset(offset).execute()
-  const page = rows.slice(0, q.maxResults)
+  const { page, nextPageToken } = offsetPage(rows, q.maxResults, offset)
   return {
     items: await withTags(ctx.db, page),
-    nextPageToken: rows.length > q.maxResults ? encodePageToken({ offset: offset + q.maxResults }) : undefined,
+    nextPageToken,
   }
 }
 
-/** Decode MLflow-style offset page tokens; a malformed token is a 400. */
-export function decodeOffset(token: string | undefined): number {
-  if (token === undefined || token === '') return 0
-  const payload = decodePageToken(token)
-  const offset = payload?.offset
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
-    throw invalidParam(`Invalid page token, could not base64-decode or parse: '${token.slice(0, 100)}'`)
-  }
-  return offset
-}

@@ -1,7 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import {
   decodePageToken,
-  encodePageToken,
   invalidParam,
   parseExperimentId,
   type FilterExpr,
@@ -12,6 +11,7 @@ import {
 import type { DialectAdapter } from '../dialect/dialect-adapter.ts'
 import type { DatasetFilterIn, SearchLoggedModelsQuery } from '../logged-model-store.ts'
 import type { StoreContext } from './context.ts'
+import { offsetPage } from './paging.ts'
 import { compareColumn, compileFilter } from './filter-sql.ts'
 import { loadLoggedModels, type LoggedModelRow } from './logged-models.ts'
 
@@ -168,12 +168,6 @@ export async function searchLoggedModels(
     where ${where} order by ${sql.join(order)} limit ${q.maxResults + 1} offset ${offset}`.execute(
       ctx.db,
     )
-  const page = rows.slice(0, q.maxResults)
-  return {
-    items: await loadLoggedModels(ctx.db, page),
-    nextPageToken:
-      rows.length > q.maxResults
-        ? encodePageToken({ offset: offset + q.maxResults, search })
-        : undefined,
-  }
+  const { page, nextPageToken } = offsetPage(rows, q.maxResults, offset, { search })
+  return { items: await loadLoggedModels(ctx.db, page), nextPageToken }
 }

@@ -3,7 +3,6 @@ import {
   REGISTRY_LIMITS,
   TAG_IS_PROMPT,
   TAG_MODEL_VERSIONS,
-  encodePageToken,
   validateLength,
   validateRegisteredModelName,
   validateRegistryTag,
@@ -13,7 +12,7 @@ import {
 import type { CreateModelVersionIn, SearchRegistryQuery } from '../registry-store.ts'
 import type { Database } from '../schema.ts'
 import type { StoreContext } from './context.ts'
-import { decodeOffset } from './experiments.ts'
+import { decodeOffset, offsetPage } from './paging.ts'
 import { resolveModelVersionSource } from './model-version-source.ts'
 import { lastPerKey } from './registered-models.ts'
 import {
@@ -187,11 +186,10 @@ export async function searchModelVersions(
     where ${where} order by ${sql.join(order)} limit ${q.maxResults + 1} offset ${offset}`.execute(
     ctx.db,
   )
-  const page = rows.slice(0, q.maxResults)
+  const { page, nextPageToken } = offsetPage(rows, q.maxResults, offset)
   const names = new Map(page.map((r) => [r.registered_model_id, r.rm_name]))
   return {
     items: await loadModelVersions(ctx.db, page, names),
-    nextPageToken:
-      rows.length > q.maxResults ? encodePageToken({ offset: offset + q.maxResults }) : undefined,
+    nextPageToken,
   }
 }

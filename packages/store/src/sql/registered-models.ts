@@ -2,7 +2,6 @@ import {
   REGISTRY_LIMITS,
   TAG_IS_PROMPT,
   alreadyExists,
-  encodePageToken,
   validateKey,
   validateLength,
   validateRegisteredModelName,
@@ -14,7 +13,7 @@ import {
 import { sql } from 'kysely'
 import type { SearchRegistryQuery } from '../registry-store.ts'
 import type { StoreContext } from './context.ts'
-import { decodeOffset } from './experiments.ts'
+import { decodeOffset, offsetPage } from './paging.ts'
 import {
   findRegisteredModel,
   loadRegisteredModels,
@@ -220,10 +219,9 @@ export async function searchRegisteredModels(
   const { rows } =
     await sql<RegisteredModelRow>`select rm.* from registered_models rm where ${where}
     order by ${sql.join(order)} limit ${q.maxResults + 1} offset ${offset}`.execute(ctx.db)
-  const page = rows.slice(0, q.maxResults)
+  const { page, nextPageToken } = offsetPage(rows, q.maxResults, offset)
   return {
     items: await loadRegisteredModels(ctx.db, page),
-    nextPageToken:
-      rows.length > q.maxResults ? encodePageToken({ offset: offset + q.maxResults }) : undefined,
+    nextPageToken,
   }
 }

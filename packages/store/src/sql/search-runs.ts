@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
-import { encodePageToken, parseExperimentId, type Page, type Run } from '@logbook/core'
+import { parseExperimentId, type Page, type Run } from '@logbook/core'
 import type { SearchRunsQuery } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
-import { decodeOffset } from './experiments.ts'
+import { decodeOffset, offsetPage } from './paging.ts'
 import { loadRuns, type RunRow } from './run-loader.ts'
 import { compileRunFilter, compileRunOrder, filterMetricKeys } from './run-search-sql.ts'
 
@@ -28,9 +28,9 @@ export async function searchRuns(ctx: StoreContext, q: SearchRunsQuery): Promise
     order by ${sql.join(order)}
     limit ${q.maxResults + 1} offset ${offset}`
   const { rows } = await query.execute(ctx.db)
-  const page = rows.slice(0, q.maxResults)
+  const { page, nextPageToken } = offsetPage(rows, q.maxResults, offset)
   return {
     items: await loadRuns(ctx.db, page),
-    nextPageToken: rows.length > q.maxResults ? encodePageToken({ offset: offset + q.maxResults }) : undefined,
+    nextPageToken,
   }
 }
