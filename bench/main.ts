@@ -58,6 +58,8 @@ async function benchServer(
   server: ServerHandle,
   quietBefore: ServerResult['quietBefore'],
   dbRoot: number | undefined,
+  /** Waits (bounded) for other processes to calm down before the next phase. */
+  settle: () => Promise<unknown>,
 ): Promise<ServerResult> {
   const { port, kind } = server
   const http = new HttpClient(port, 1)
@@ -77,6 +79,7 @@ async function benchServer(
   log(
     `${kind}:     ${ingest.pointsPerSec} points/s, p50 ${ingest.latencyMs.p50} ms, ${ingest.errors} errors`,
   )
+  await settle()
   log(`${kind}: (b) ${cfg.logMetric.calls} sequential log-metric calls`)
   let meter = phaseCpuMeter(server.pids(), dbRoot)
   const logMetric = await runLogMetric(
@@ -87,6 +90,7 @@ async function benchServer(
   )
   log(`${kind}:     p50 ${logMetric.latencyMs.p50} ms, p99 ${logMetric.latencyMs.p99} ms`)
   const cpu: ServerResult['cpu'] = { ingest: ingest.cpu, logMetric: meter() }
+  await settle()
   meter = phaseCpuMeter(server.pids(), dbRoot)
   const target = cfg.search.checkpoints.at(-1)
   log(
@@ -99,6 +103,7 @@ async function benchServer(
       `${kind}:     @${c.runs} runs: medians ${c.queries.map((q) => `${q.latencyMs.p50} ms`).join(', ')}`,
     )
   }
+  await settle()
   log(
     `${kind}: (d) load ${cfg.history.points} points into one metric (limit ${cfg.history.loadLimitMs / 1000} s), then read it`,
   )
@@ -155,20 +160,34 @@ async function main(): Promise<number> {
   const dbRoot = cluster?.pid()
   const quietMs = Number(process.env.BENCH_QUIET_WAIT ?? (cfg.quick ? 30 : 300)) * 1000
   const quiet = (pids: number[]) => waitForQuiet(quietMs, log, pids, dbRoot)
+  const settle = (server: ServerHandle) => () =>
+    waitForQuiet(Math.min(quietMs, 120_000), log, server.pids(), dbRoot)
   // MLflow goes first: if its time bound stops the search population early, Logbook's searches
   // are also timed at the size MLflow reached, so there is always a like-for-like comparison.
   let mlflow: ServerResult | undefined
   let checkpoints = cfg.search.checkpoints
   if (!cfg.logbookOnly) {
     const mlServer = await startServer('mlflow', await uri('mlflow'), join(work, 'mlflow'), logDir)
-    mlflow = await benchServer(cfg, mlServer, await quiet(mlServer.pids()), dbRoot)
+    mlflow = await benchServer(
+      cfg,
+      mlServer,
+      await quiet(mlServer.pids()),
+      dbRoot,
+      settle(mlServer),
+    )
     mlflow.serverDied = await finish(mlServer)
     const reached = mlflow.search.checkpoints.map((c) => c.runs)
     checkpoints = [...new Set([...reached, ...cfg.search.checkpoints])].sort((a, b) => a - b)
   }
   const lbServer = await startServer('logbook', await uri('logbook'), join(work, 'logbook'), logDir)
   const lbCfg = { ...cfg, search: { ...cfg.search, checkpoints } }
-  const logbook = await benchServer(lbCfg, lbServer, await quiet(lbServer.pids()), dbRoot)
+  const logbook = await benchServer(
+    lbCfg,
+    lbServer,
+    await quiet(lbServer.pids()),
+    dbRoot,
+    settle(lbServer),
+  )
   logbook.serverDied = await finish(lbServer)
   log(`logbook: RSS while ingesting ${cfg.rss.points} points (fresh server and store)`)
   const rssServer = await startServer(

@@ -126,8 +126,15 @@ export interface HistoryOptions {
   readRepeats: number
 }
 
-const median = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN
+/** Median; the mean of the middle two for an even count. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  if (s.length === 0) return Number.NaN
+  return s.length % 2 === 1
+    ? (s[mid] as number)
+    : round(((s[mid - 1] as number) + (s[mid] as number)) / 2, 1)
+}
 
 export async function runHistory(opts: HistoryOptions): Promise<HistoryResult> {
   const http = new HttpClient(opts.port, opts.concurrency)
