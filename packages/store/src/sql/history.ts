@@ -84,6 +84,20 @@ function nextToken(mode: 's' | 't', last: Row | undefined, more: boolean): strin
   return encodePageToken({ m: mode, k: mode === 's' ? last : [last[1], last[0], last[2], last[3]] })
 }
 
+type Plan = NonNullable<Awaited<ReturnType<typeof planHistory>>>
+
+/** Read a planned page as Metric objects. */
+async function readPage(ctx: StoreContext, { q, mode, limit }: Plan, key: string): Promise<Page<Metric>> {
+  const rows = (await ctx.adapter.selectArrays(ctx.db, (limit ? q.limit(limit + 1) : q).compile())) as Row[]
+  const page = limit ? rows.slice(0, limit) : rows
+  const items = new Array<Metric>(page.length)
+  for (let i = 0; i < page.length; i++) {
+    const [step, timestamp, value, isNan] = page[i] as Row
+    items[i] = { key, value: isNan ? Number.NaN : value, timestamp, step }
+  }
+  return { items, nextPageToken: nextToken(mode, page[page.length - 1], limit !== undefined && rows.length > limit) }
+}
+
 /** One page of a metric's history as Metric objects. */
 export async function getMetricHistory(
   ctx: StoreContext,
@@ -93,16 +107,7 @@ export async function getMetricHistory(
   pageToken: string | undefined,
 ): Promise<Page<Metric>> {
   const plan = await planHistory(ctx, runUuid, key, maxResults, pageToken)
-  if (!plan) return { items: [] }
-  const { q, mode, limit } = plan
-  const rows = (await ctx.adapter.selectArrays(ctx.db, (limit ? q.limit(limit + 1) : q).compile())) as Row[]
-  const page = limit ? rows.slice(0, limit) : rows
-  const items = new Array<Metric>(page.length)
-  for (let i = 0; i < page.length; i++) {
-    const [step, timestamp, value, isNan] = page[i] as Row
-    items[i] = { key, value: isNan ? Number.NaN : value, timestamp, step }
-  }
-  return { items, nextPageToken: nextToken(mode, page[page.length - 1], limit !== undefined && rows.length > limit) }
+  return plan ? readPage(ctx, plan, key) : { items: [] }
 }
 
 /**
@@ -120,10 +125,9 @@ export async function getMetricHistoryJson(
   const plan = await planHistory(ctx, runUuid, key, maxResults, pageToken)
   if (!plan) return { metricsJson: '[]' }
   const { q, mode, limit } = plan
-  const page = limit ? q.limit(limit) : q
-  const json = ctx.adapter.metricJsonArray(page, key)
+  const json = ctx.adapter.metricJsonArray(limit ? q.limit(limit) : q, key)
   if (!json) {
-    const result = await getMetricHistory(ctx, runUuid, key, maxResults, pageToken)
+    const result = await readPage(ctx, plan, key)
     return { metricsJson: encodeMetricArray(result.items), nextPageToken: result.nextPageToken }
   }
   const [{ json: metricsJson } = { json: '[]' }] = (await json.execute(ctx.db)).rows

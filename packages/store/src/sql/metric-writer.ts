@@ -56,16 +56,10 @@ async function staysOrdered(
 /** Fold a run's batch into the new latest row of each key, given the rows stored so far. */
 function foldLatest(
   runId: number,
-  rows: MetricRow[],
+  byKey: Map<number, MetricRow[]>,
   stored: Map<number, LatestRow>,
   ordered: Map<number, boolean>,
 ): LatestRow[] {
-  const byKey = new Map<number, MetricRow[]>()
-  for (const r of rows) {
-    const list = byKey.get(r.keyId)
-    if (list) list.push(r)
-    else byKey.set(r.keyId, [r])
-  }
   const out: LatestRow[] = []
   for (const [keyId, points] of byKey) {
     const before = stored.get(keyId)
@@ -130,7 +124,13 @@ export async function writeMetrics(
   if (rows.length === 0) return
   if (ctx.adapter.rowLocks)
     await sql`select id from runs where id = ${runId} for update`.execute(trx)
-  const keyIds = [...new Set(rows.map((r) => r.keyId))]
+  const byKey = new Map<number, MetricRow[]>()
+  for (const r of rows) {
+    const list = byKey.get(r.keyId)
+    if (list) list.push(r)
+    else byKey.set(r.keyId, [r])
+  }
+  const keyIds = [...byKey.keys()]
   const stored = await trx
     .selectFrom('latest_metrics')
     .selectAll()
@@ -139,12 +139,11 @@ export async function writeMetrics(
     .execute()
   const before = new Map(stored.map((r) => [r.key_id, r]))
   const ordered = new Map<number, boolean>()
-  for (const keyId of keyIds) {
-    const points = rows.filter((r) => r.keyId === keyId)
+  for (const [keyId, points] of byKey) {
     ordered.set(keyId, await staysOrdered(trx, runId, keyId, points, before.get(keyId)))
   }
   await ctx.adapter.insertMetrics(trx, rows)
-  const latest = foldLatest(runId, rows, before, ordered)
+  const latest = foldLatest(runId, byKey, before, ordered)
   await trx
     .insertInto('latest_metrics')
     .values(latest)
