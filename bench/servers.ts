@@ -1,9 +1,9 @@
 /** Start and stop Logbook and MLflow's own server on loopback, each in its own process group. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { cmdline, processTree } from './proc.ts'
+import { freePort } from '../packages/store/src/testing/free-port.ts'
 
 export type ServerKind = 'logbook' | 'mlflow'
 
@@ -20,18 +20,6 @@ export interface ServerHandle {
   /** Undefined while the server runs; otherwise how it ended and the tail of its log. */
   death(): string | undefined
   stop(): Promise<void>
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 function exited(child: ChildProcess): boolean {

@@ -4,10 +4,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { s3ClientConfig } from '../s3-config.ts'
+import { freePort } from '../../../store/src/testing/free-port.ts'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const VENV_BIN = `${REPO_ROOT}.venv/bin`
@@ -37,18 +37,6 @@ export function s3ServerMissing(): string | undefined {
     return `moto's server is not installed for ${python()} (pip install 'moto[server]')`
   }
   return undefined
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Starts moto's server, waits for its "Running on" line, creates a bucket. */

@@ -5,9 +5,9 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { appendFile, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { freePort } from './free-port.ts'
 
 const DEBIAN_PG_ROOT = '/usr/lib/postgresql'
 const STATE_FILE = 'cluster.json'
@@ -99,18 +99,6 @@ async function handOverToPostgresUser(dir: string): Promise<void> {
   await chown(dir, user.uid, user.gid)
   await runPg(undefined, 'test', ['-w', dir, '-a', '-x', dir], tmpdir()).catch(() => {
     throw new Error(`the postgres OS user cannot enter ${dir}: make its parent folders o+x`)
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolvePromise(port))
-    })
   })
 }
 
