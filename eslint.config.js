@@ -11,7 +11,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -45,5 +45,9 @@ export default tseslint.config(
     files: ['packages/sdk/src/**/*.ts'],
     ignores: ['packages/sdk/src/node.ts', 'packages/sdk/src/testing/**', '**/*.test.ts'],
     rules: restrict(['node:*', '@logbook/store', '@logbook/server', '@logbook/artifacts', '@logbook/cli', '**/store/src/**', '**/server/src/**', '**/artifacts/src/**', '**/cli/src/**'], 'the sdk is fetch-only and browser-safe: core only, no Node built-ins'),
+  },
+  {
+    files: ['packages/ui/src/**/*.{ts,tsx}'],
+    rules: restrict(['node:*', '@logbook/store', '@logbook/server', '@logbook/artifacts', '@logbook/cli', '**/store/src/**', '**/server/src/**', '**/artifacts/src/**', '**/cli/src/**'], 'the UI runs in the browser: core and sdk only'),
   },
 )

@@ -46,6 +46,7 @@ if command -v python3 >/dev/null 2>&1; then
 else
   echo "python3 not found: test/compat will report it"
 fi
+stage "web UI build (vite)" npm run build:ui
 stage "unit tests (vitest)" npx vitest run
 stage "compat suite (test/compat/run.sh)" bash test/compat/run.sh
 

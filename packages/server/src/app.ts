@@ -10,6 +10,7 @@ import { metricRoutes } from './routes/metrics.ts'
 import { registryRoutes } from './routes/registry.ts'
 import { runArtifactRoutes } from './routes/run-artifacts.ts'
 import { runRoutes } from './routes/runs.ts'
+import { uiStaticRoutes } from './routes/ui-static.ts'
 import { json } from './rpc.ts'
 
 export interface AppConfig {
@@ -22,10 +23,12 @@ export interface AppDeps {
   config: AppConfig
   /** Where proxied artifacts live; without it the mlflow-artifacts routes answer 404. */
   artifacts?: ArtifactStore
+  /** A built web UI (packages/ui/dist) to serve at `/`; without it `/` answers the JSON 404. */
+  uiDir?: string
 }
 
 /** Build the Web-standard fetch app; tests call `app.request()` without a socket. */
-export function createApp({ store, config, artifacts }: AppDeps): Hono {
+export function createApp({ store, config, artifacts, uiDir }: AppDeps): Hono {
   const app = new Hono()
   app.onError(onError)
   app.notFound(notFoundRoute)
@@ -44,5 +47,6 @@ export function createApp({ store, config, artifacts }: AppDeps): Hono {
     artifactProxyRoutes(app, artifacts)
     runArtifactRoutes(app, store, artifacts)
   }
+  if (uiDir !== undefined) uiStaticRoutes(app, uiDir)
   return app
 }

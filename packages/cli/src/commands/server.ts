@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createApp, listen, close } from '@logbook/server'
+import { createApp, hasUiBuild, listen, close } from '@logbook/server'
 import { STORAGE_HELP, STORAGE_OPTIONS, openStorage, redact } from '../storage-options.ts'
 import { VERSION } from '../version.ts'
+
+/** The web UI build that `npm start` produces before starting the server. */
+const UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url))
 
 const HELP = `Usage: logbook server [options]
 
@@ -42,7 +46,9 @@ export async function serverCommand(argv: string[]): Promise<number> {
     return 2
   }
   const { store, artifacts, backend, destination } = await openStorage(values, values['default-artifact-root'])
-  const app = createApp({ store, artifacts, config: { version: VERSION } })
+  const uiDir = hasUiBuild(UI_DIR) ? UI_DIR : undefined
+  if (!uiDir) process.stdout.write(`No web UI build at ${UI_DIR} (run 'npm run build:ui'); serving the API only\n`)
+  const app = createApp({ store, artifacts, uiDir, config: { version: VERSION } })
   const server = await listen(app, values.host, port)
   const address = server.address()
   const shown = typeof address === 'object' && address ? address.port : port

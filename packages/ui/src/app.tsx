@@ -1,0 +1,75 @@
+import type { ReactNode } from 'react'
+import { Link, matchPath, navigate, useLocation } from './router.tsx'
+import { useTheme } from './theme.ts'
+import { ChartsPage } from './pages/charts-page.tsx'
+import { ComparePage } from './pages/compare-page.tsx'
+import { ExperimentsPage } from './pages/experiments-page.tsx'
+import { ModelPage } from './pages/model-page.tsx'
+import { ModelVersionPage } from './pages/model-version-page.tsx'
+import { ModelsPage } from './pages/models-page.tsx'
+import { RunPage } from './pages/run-page.tsx'
+import { RunsPage } from './pages/runs-page.tsx'
+
+/**
+ * Every view is a URL. Query parameters hold the rest of a view's state (filter, sort, columns,
+ * selected runs, chart settings), so copying the address bar shares exactly what is on screen.
+ */
+const ROUTES: { pattern: string; render: (params: Record<string, string>) => ReactNode }[] = [
+  { pattern: '/experiments', render: () => <ExperimentsPage /> },
+  // One or several experiments: /experiments/1 or /experiments/1,4,7
+  { pattern: '/experiments/:ids', render: (p) => <RunsPage experimentIds={p.ids!.split(',')} /> },
+  { pattern: '/runs/:runId', render: (p) => <RunPage runId={p.runId!} /> },
+  { pattern: '/charts', render: () => <ChartsPage /> },
+  { pattern: '/compare', render: () => <ComparePage /> },
+  { pattern: '/models', render: () => <ModelsPage /> },
+  { pattern: '/models/:name', render: (p) => <ModelPage name={p.name!} /> },
+  { pattern: '/models/:name/versions/:version', render: (p) => <ModelVersionPage name={p.name!} version={p.version!} /> },
+]
+
+function Page() {
+  const { path } = useLocation()
+  if (path === '/' || path === '') {
+    navigate('/experiments', { replace: true })
+    return null
+  }
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, path)
+    if (params) return <>{route.render(params)}</>
+  }
+  return (
+    <main className="page">
+      <h1>Not found</h1>
+      <p>
+        Nothing lives at <code>{path}</code>. <Link to="/experiments">Go to experiments</Link>.
+      </p>
+    </main>
+  )
+}
+
+export function App() {
+  const [theme, toggleTheme] = useTheme()
+  const { path } = useLocation()
+  const section = path.startsWith('/models') ? 'models' : 'experiments'
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to="/experiments" className="brand">
+          Logbook
+        </Link>
+        <nav aria-label="Main">
+          <Link to="/experiments" className={section === 'experiments' ? 'active' : undefined}>
+            Experiments
+          </Link>
+          <Link to="/models" className={section === 'models' ? 'active' : undefined}>
+            Models
+          </Link>
+        </nav>
+        <span className="spacer" />
+        <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </header>
+      <Page />
+    </div>
+  )
+}

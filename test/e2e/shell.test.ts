@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
+import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
+
+describe.skipIf(!chromiumAvailable())('UI shell', () => {
+  let server: TestServer
+  let browser: Browser
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('serves the app, deep-links, toggles the theme and shows a not-found page', async () => {
+    const errors: string[] = []
+    const page = await openPage(browser, errors)
+    await page.goto(`${server.url}/`)
+    await page.waitForURL(/\/experiments$/)
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).isVisible()).resolves.toBe(true)
+    const before = await page.evaluate(() => document.documentElement.dataset.theme)
+    await page.getByRole('button', { name: /Switch to/ }).click()
+    const after = await page.evaluate(() => document.documentElement.dataset.theme)
+    expect(after).not.toBe(before)
+    await page.reload()
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after)
+    await page.goto(`${server.url}/no/such/view`)
+    await page.getByRole('heading', { name: 'Not found' }).waitFor()
+    await screenshot(page, 'not-found')
+    expect(errors).toEqual([])
+  })
+})
