@@ -63,6 +63,8 @@ export interface Database extends ModelTables {
   input_tags: { run_id: number; dataset_id: number; key: string; value: string }
   run_model_inputs: { run_id: number; model_id: string }
   run_model_outputs: { run_id: number; model_id: string; step: number }
+  /** Distinct keys per experiment for the UI (migration 0003); kind is 'param', 'metric' or 'tag'. */
+  experiment_keys: { experiment_id: number; kind: string; key: string }
 }
 
 /** A metric point ready for the hot insert path. */

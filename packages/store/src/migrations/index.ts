@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DialectAdapter } from '../dialect/dialect-adapter.ts'
 import * as m0001 from './0001-initial.ts'
 import * as m0002 from './0002-models.ts'
+import * as m0003 from './0003-ui-keys.ts'
 
 /** One migration: a number, a name and an `up` that runs inside the migration transaction. */
 export interface Migration {
@@ -14,4 +15,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'initial', up: m0001.up },
   { version: 2, name: 'models', up: m0002.up },
+  { version: 3, name: 'ui-keys', up: m0003.up },
 ]
