@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { createApp, hasUiBuild, listen, close } from '@logbook/server'
 import { STORAGE_HELP, STORAGE_OPTIONS, openStorage, redact } from '../storage-options.ts'
 import { VERSION } from '../version.ts'
+import { parseWorkers, shouldSupervise, superviseWorkers } from './server-workers.ts'
 
 /** The web UI build that `npm start` produces before starting the server. */
 const UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url))
@@ -14,6 +15,8 @@ Start the tracking server (MLflow-compatible REST API).
 Options:
   --host <host>                    Interface to bind (default 127.0.0.1)
   --port <port>                    Port (default 5000)
+  --workers <n>                    Serve with n processes sharing the port (default 1); use with
+                                   PostgreSQL for throughput (SQLite allows one writer at a time)
 ${STORAGE_HELP}
   --default-artifact-root <uri>    Root for new experiments' artifact locations
                                    (default: mlflow-artifacts:, so clients upload through the server)
@@ -31,6 +34,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '5000' },
+      workers: { type: 'string', default: '1' },
       ...STORAGE_OPTIONS,
       'default-artifact-root': { type: 'string', default: 'mlflow-artifacts:' },
       help: { type: 'boolean', short: 'h' },
@@ -44,6 +48,13 @@ export async function serverCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`Invalid --port '${values.port}'\n`)
     return 2
+  }
+  const workers = parseWorkers(values.workers)
+  if (shouldSupervise(workers)) {
+    // Migrate once here (under the store's migration lock), then let the workers open the store.
+    const opened = await openStorage(values, values['default-artifact-root'])
+    await opened.store.close()
+    return superviseWorkers(workers, (line) => process.stdout.write(`${line}\n`))
   }
   const { store, artifacts, backend, destination } = await openStorage(values, values['default-artifact-root'])
   const uiDir = hasUiBuild(UI_DIR) ? UI_DIR : undefined
