@@ -34,6 +34,8 @@ export interface OrderTerm {
   entity: Entity
   key: string
   ascending: boolean
+  /** Logbook's runs table only: order by the series' `min(metrics.k)` / `max(metrics.k)`. */
+  aggregate?: 'min' | 'max'
 }
 
 /** Run attributes that compare as strings. */

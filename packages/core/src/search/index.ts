@@ -2,6 +2,7 @@
 export * from './ast.ts'
 export { parseRunFilter } from './run-filter.ts'
 export { parseRunOrderBy } from './run-order-by.ts'
+export { parseRunTableOrderBy } from './run-table-order-by.ts'
 export { parseExperimentFilter, parseExperimentOrderBy } from './experiment-filter.ts'
 export {
   parseRegisteredModelFilter,
