@@ -96,6 +96,13 @@ export function compileRunOrder(
     const alias = sql.raw(`o${i}`)
     if (t.entity === 'metric') {
       joins.push(sql`left join latest_metrics ${alias} on ${alias}.run_id = r.id and ${alias}.key_id = ${metricKeyIds.get(t.key) ?? -1}`)
+      if (t.aggregate) {
+        // Runs table only: min/max over the series' non-NaN points (null when every point is NaN).
+        const column = sql.ref(`o${i}.${t.aggregate === 'min' ? 'min_value' : 'max_value'}`)
+        order.push(sql`case when ${alias}.run_id is null then 2 when ${column} is null then 1 else 0 end`)
+        order.push(sql`${column} ${dir}`)
+        return
+      }
       order.push(sql`case when ${alias}.run_id is null then 2 when ${alias}.is_nan = 1 then 1 else 0 end`)
       order.push(sql`${alias}.value ${dir}`)
     } else if (t.entity === 'param' || t.entity === 'tag') {
