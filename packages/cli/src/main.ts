@@ -1,4 +1,7 @@
 import { isMlflowError } from '@logbook/core'
+import { TABLE_COMMANDS } from './command-handlers.ts'
+import { commandList } from './command-table.ts'
+import { completionCommand } from './commands/completion.ts'
 import { gcCommand } from './commands/gc.ts'
 import { serverCommand } from './commands/server.ts'
 import { VERSION } from './version.ts'
@@ -7,13 +10,14 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   server: serverCommand,
   ui: serverCommand,
   gc: gcCommand,
+  ...TABLE_COMMANDS,
+  completion: (argv) => completionCommand(argv, Object.keys(COMMANDS)),
 }
 
 const HELP = `Usage: logbook <command> [options]
 
 Commands:
-  server    Start the tracking server (alias: ui)
-  gc        Permanently delete deleted runs, experiments and models with their artifacts
+${commandList()}
 
 Run 'logbook <command> --help' for a command's options.
 `
