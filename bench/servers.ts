@@ -129,6 +129,8 @@ export interface StartOptions {
   storeUri: string
   dataDir: string
   logDir: string
+  /** Extra `server` flags, e.g. ['--workers', '4']. */
+  extraArgs?: string[]
 }
 
 export async function startLogbook(opts: StartOptions): Promise<ServerHandle> {
@@ -140,6 +142,7 @@ export async function startLogbook(opts: StartOptions): Promise<ServerHandle> {
     opts.storeUri,
     '--artifacts-destination',
     join(opts.dataDir, 'artifacts'),
+    ...(opts.extraArgs ?? []),
   )
   return launch('logbook', tsx, args, port, opts.storeUri, opts.logDir, opts.root, 60_000)
 }
@@ -153,6 +156,7 @@ export async function startMlflow(opts: StartOptions): Promise<ServerHandle> {
     opts.storeUri,
     '--artifacts-destination',
     join(opts.dataDir, 'artifacts'),
+    ...(opts.extraArgs ?? []),
   )
   return launch('mlflow', mlflow, args, port, opts.storeUri, opts.logDir, opts.dataDir, 240_000)
 }
