@@ -1,3 +1,73 @@
+import { useMemo } from 'react'
+import { mlflow, useLoad } from '../api.ts'
+import { ChartControls, settingsFromQuery, settingsToQuery } from '../charts/chart-controls.tsx'
+import { ChartGrid } from '../charts/chart-grid.tsx'
+import { runColor } from '../charts/colors.ts'
+import { MetricPicker } from '../charts/metric-picker.tsx'
+import type { ChartRun } from '../charts/series.ts'
+import { Link, setQuery, useLocation } from '../router.tsx'
+import { runLabel, type WireRun } from '../run/types.ts'
+
+const list = (value: string | null): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+
+/** /charts?runs=a,b&metrics=loss,acc&x=step|time|relative|metric:<key>&smooth=0.6&log=1 */
 export function ChartsPage() {
-  return <main className="page"><h1>ChartsPage</h1><p>Not built yet.</p></main>
+  const { query } = useLocation()
+  const runIds = list(query.get('runs'))
+  const chosen = list(query.get('metrics'))
+  const settings = settingsFromQuery(query)
+  const loaded = useLoad(
+    (signal) => Promise.all(runIds.map((id) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run))),
+    [runIds.join(',')],
+  )
+  const runs = useMemo(
+    (): ChartRun[] =>
+      (loaded.data ?? []).map((run, i) => ({ id: run.info.run_id, name: runLabel(run.info), color: runColor(i), startTime: run.info.start_time ?? 0 })),
+    [loaded.data],
+  )
+  const keys = useMemo(() => {
+    const all = new Set<string>()
+    for (const run of loaded.data ?? []) for (const m of run.data.metrics ?? []) all.add(m.key)
+    return [...all].sort((a, b) => a.localeCompare(b))
+  }, [loaded.data])
+  const removeRun = (id: string): void => setQuery({ runs: runIds.filter((r) => r !== id).join(',') || undefined }, { replace: false })
+  return (
+    <main className="page charts-page">
+      <h1>Charts</h1>
+      {runIds.length === 0 ? (
+        <p className="muted">
+          No runs selected. Pick runs in an <Link to="/experiments">experiment</Link> and open them in charts, or add
+          <code> ?runs=&lt;id&gt;,&lt;id&gt;</code> to the address.
+        </p>
+      ) : loaded.error ? (
+        <p className="error" role="alert">
+          {loaded.error.message}
+        </p>
+      ) : !loaded.data ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <>
+          <div className="toolbar run-chips" aria-label="Runs">
+            {runs.map((r) => (
+              <span key={r.id} className="chip">
+                <span className="swatch" style={{ background: r.color }} />
+                <Link to={`/runs/${r.id}`}>{r.name}</Link>
+                <button type="button" className="ghost chip-x" aria-label={`Remove run ${r.name}`} onClick={() => removeRun(r.id)}>
+                  ×
+                </button>
+              </span>
+            ))}
+            {runIds.length > 1 && (
+              <Link className="button" to={`/compare?runs=${runIds.join(',')}`}>
+                Compare
+              </Link>
+            )}
+          </div>
+          <MetricPicker keys={keys} chosen={chosen} onChange={(k) => setQuery({ metrics: k.join(',') || undefined }, { replace: false })} />
+          <ChartControls settings={settings} metricKeys={keys} onChange={(s) => setQuery(settingsToQuery(s))} />
+          <ChartGrid runs={runs} keys={chosen.length > 0 ? chosen : keys} settings={settings} />
+        </>
+      )}
+    </main>
+  )
 }

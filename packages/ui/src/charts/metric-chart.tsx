@@ -1,0 +1,115 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useLoad } from '../api.ts'
+import { formatNumber } from '../components/format.ts'
+import { loadChartSeries, type ChartRun, type XMode } from './series.ts'
+import { UplotView, type ViewOptions } from './uplot-view.tsx'
+
+export const CHART_HEIGHT = 220
+
+/** Chart settings shared by every chart of a page (kept in the URL). */
+export interface ChartSettings {
+  xMode: XMode
+  smoothing: number
+  logY: boolean
+}
+
+function xLabel(mode: XMode): string {
+  if (mode === 'step') return 'step'
+  if (mode === 'time') return 'time'
+  if (mode === 'relative') return 'seconds since start'
+  return mode.slice('metric:'.length)
+}
+
+/** Width of an element, following resizes. */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    setWidth(Math.floor(el.clientWidth))
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry!.contentRect.width)))
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [ref])
+  return width
+}
+
+/**
+ * One metric across runs. Fetches downsampled series (≈ one bucket per horizontal pixel), re-fetches
+ * finer detail for a drag-selected x range, and draws min..max bands where points were aggregated.
+ */
+export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; metricKey: string; settings: ChartSettings }) {
+  const host = useRef<HTMLDivElement>(null)
+  const width = useWidth(host)
+  const [range, setRange] = useState<readonly [number, number]>()
+  const [hover, setHover] = useState<{ values: Map<string, number | null>; x: number }>()
+  const byMetric = settings.xMode.startsWith('metric:')
+  useEffect(() => setRange(undefined), [settings.xMode])
+  const buckets = Math.max(100, Math.min(2000, Math.round(width || 600)))
+  const fetchRange = byMetric ? undefined : range
+  const runKey = runs.map((r) => r.id).join(',')
+  const loaded = useLoad(
+    (signal) => loadChartSeries(runs, metricKey, settings.xMode, fetchRange, buckets, signal),
+    [runKey, metricKey, settings.xMode, fetchRange?.[0], fetchRange?.[1], Math.ceil(buckets / 200)],
+  )
+  const options = useMemo(
+    (): ViewOptions => ({
+      width,
+      height: CHART_HEIGHT,
+      time: settings.xMode === 'time',
+      xLabel: xLabel(settings.xMode),
+      logY: settings.logY,
+      smoothing: settings.smoothing,
+      pointsOnly: byMetric,
+      range,
+    }),
+    [width, settings.xMode, settings.logY, settings.smoothing, byMetric, range],
+  )
+  const series = loaded.data
+  const sampled = series?.some((s) => s.sampled) ?? false
+  const points = series?.reduce((n, s) => n + s.x.length, 0) ?? 0
+  return (
+    <figure className="metric-chart" data-metric={metricKey} data-sampled={sampled} data-points={points} data-zoomed={range ? 'true' : 'false'}>
+      <figcaption>
+        <span className="chart-title mono" title={metricKey}>
+          {metricKey}
+        </span>
+        {sampled && <span className="muted chart-note" title="Some points were aggregated; the band shows min..max">sampled</span>}
+        {range && (
+          <button type="button" className="ghost small" onClick={() => setRange(undefined)}>
+            Reset zoom
+          </button>
+        )}
+        {loaded.loading && <span className="muted chart-note">loading…</span>}
+      </figcaption>
+      <div ref={host} className="chart-canvas" style={{ height: CHART_HEIGHT }}>
+        {loaded.error && <p className="error">{loaded.error.message}</p>}
+        {series && series.length === 0 && <p className="muted chart-empty">No data.</p>}
+        {series && series.length > 0 && width > 0 && (
+          <UplotView
+            runs={runs}
+            series={series}
+            options={options}
+            onZoom={setRange}
+            onResetZoom={() => setRange(undefined)}
+            onHover={(values, x) => setHover(values && x !== undefined ? { values, x } : undefined)}
+          />
+        )}
+      </div>
+      <ul className="chart-legend" aria-label={`Legend of ${metricKey}`}>
+        {runs
+          .filter((r) => series?.some((s) => s.runId === r.id))
+          .map((r) => {
+            const v = hover?.values.get(r.id)
+            return (
+              <li key={r.id}>
+                <span className="swatch" style={{ background: r.color }} />
+                <span className="legend-name">{r.name}</span>
+                {v !== undefined && <span className="mono legend-value">{v === null ? '—' : formatNumber(v)}</span>}
+              </li>
+            )
+          })}
+      </ul>
+    </figure>
+  )
+}

@@ -1,0 +1,173 @@
+import { ApiError, logbook, mlflow } from '../api.ts'
+import { toNumber, type WireNumber } from '../components/format.ts'
+
+/** x-axis of a chart: step, wall time, time since the run started, or another metric paired by step. */
+export type XMode = 'step' | 'time' | 'relative' | `metric:${string}`
+
+/** A run drawn on a chart. */
+export interface ChartRun {
+  id: string
+  name: string
+  color: string
+  /** Run start (epoch ms), the origin of the relative x-axis. */
+  startTime: number
+}
+
+/** One run's points of one metric; `min`/`max` differ from `last` only where points were aggregated. */
+export interface RunSeries {
+  runId: string
+  sampled: boolean
+  totalPoints: number
+  x: number[]
+  last: number[]
+  min: number[]
+  max: number[]
+}
+
+interface WireSampled {
+  run_id: string
+  total_points: number
+  sampled: boolean
+  x: number[]
+  min: WireNumber[]
+  max: WireNumber[]
+  last: WireNumber[]
+}
+
+const num = (v: WireNumber): number => toNumber(v) ?? Number.NaN
+
+/** Results are kept so a chart that scrolls out and back in does not fetch again. */
+const cache = new Map<string, RunSeries[]>()
+const CACHE_LIMIT = 400
+
+/** POST logbook/metrics/sampled: downsampled series of `key` for many runs, optionally in an x range. */
+export async function fetchSampled(
+  runIds: string[],
+  key: string,
+  xAxis: 'step' | 'timestamp',
+  range: readonly [number, number] | undefined,
+  buckets: number,
+  signal: AbortSignal,
+): Promise<RunSeries[]> {
+  const body = { run_ids: runIds, metric_key: key, x_axis: xAxis, buckets, ...(range ? { min_x: range[0], max_x: range[1] } : {}) }
+  const cacheKey = JSON.stringify(body)
+  const hit = cache.get(cacheKey)
+  if (hit) return hit
+  const res = await logbook.post<{ series?: WireSampled[] }>('metrics/sampled', body, signal).catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 404) return historyFallback(runIds, key, xAxis, range, signal)
+    throw err
+  })
+  const series = (res.series ?? []).map((s) => ({
+    runId: s.run_id,
+    sampled: s.sampled,
+    totalPoints: s.total_points,
+    x: s.x.map(Number),
+    last: s.last.map(num),
+    min: s.min.map(num),
+    max: s.max.map(num),
+  }))
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
+  cache.set(cacheKey, series)
+  return series
+}
+
+/** Forget cached series (after new points may have been logged). */
+export function clearSeriesCache(): void {
+  cache.clear()
+}
+
+/** Series with x in chart units: step as is, wall time and relative time in seconds. */
+function shiftX(series: RunSeries, offsetMs: number, scale: number): RunSeries {
+  return { ...series, x: series.x.map((x) => (x - offsetMs) / scale) }
+}
+
+/** Pair `ys` (the charted metric) with `xs` (the x metric) at equal steps, sorted by the x metric. */
+export function pairByStep(ys: RunSeries, xs: RunSeries): RunSeries {
+  const byStep = new Map<number, number>()
+  xs.x.forEach((step, i) => byStep.set(step, xs.last[i]!))
+  const points: [number, number, number, number][] = []
+  ys.x.forEach((step, i) => {
+    const x = byStep.get(step)
+    if (x !== undefined && Number.isFinite(x)) points.push([x, ys.last[i]!, ys.min[i]!, ys.max[i]!])
+  })
+  points.sort((a, b) => a[0] - b[0])
+  return {
+    runId: ys.runId,
+    sampled: false,
+    totalPoints: points.length,
+    x: points.map((p) => p[0]),
+    last: points.map((p) => p[1]),
+    min: points.map((p) => p[2]),
+    max: points.map((p) => p[3]),
+  }
+}
+
+/**
+ * Everything one chart needs for its x mode. `range` is the zoomed x range in chart units; in
+ * relative mode it is shifted per run into that run's timestamps (one request per run).
+ */
+export async function loadChartSeries(
+  runs: ChartRun[],
+  key: string,
+  mode: XMode,
+  range: readonly [number, number] | undefined,
+  buckets: number,
+  signal: AbortSignal,
+): Promise<RunSeries[]> {
+  const ids = runs.map((r) => r.id)
+  if (mode === 'step') return fetchSampled(ids, key, 'step', range, buckets, signal)
+  if (mode === 'time') {
+    const ms = range ? ([range[0] * 1000, range[1] * 1000] as const) : undefined
+    return (await fetchSampled(ids, key, 'timestamp', ms, buckets, signal)).map((s) => shiftX(s, 0, 1000))
+  }
+  if (mode === 'relative') {
+    if (!range) {
+      const all = await fetchSampled(ids, key, 'timestamp', undefined, buckets, signal)
+      return all.map((s) => shiftX(s, runs.find((r) => r.id === s.runId)?.startTime ?? 0, 1000))
+    }
+    const perRun = await Promise.all(
+      runs.map(async (run) => {
+        const ms = [run.startTime + range[0] * 1000, run.startTime + range[1] * 1000] as const
+        return (await fetchSampled([run.id], key, 'timestamp', ms, buckets, signal)).map((s) => shiftX(s, run.startTime, 1000))
+      }),
+    )
+    return perRun.flat()
+  }
+  const xKey = mode.slice('metric:'.length)
+  const [ys, xs] = await Promise.all([
+    fetchSampled(ids, key, 'step', undefined, buckets, signal),
+    fetchSampled(ids, xKey, 'step', undefined, buckets, signal),
+  ])
+  return ys.flatMap((y) => {
+    const x = xs.find((s) => s.runId === y.runId)
+    return x ? [pairByStep(y, x)] : []
+  })
+}
+
+/** Exponential moving average with TensorBoard's bias correction; non-finite points pass through. */
+export function smooth(values: number[], weight: number): number[] {
+  if (weight <= 0) return values
+  let acc = 0
+  let n = 0
+  return values.map((v) => {
+    if (!Number.isFinite(v)) return v
+    acc = acc * weight + (1 - weight) * v
+    n++
+    return acc / (1 - weight ** n)
+  })
+}
+
+// TEMPORARY until POST logbook/metrics/sampled lands: the full history, unsampled.
+async function historyFallback(runIds: string[], key: string, xAxis: string, range: readonly [number, number] | undefined, signal: AbortSignal): Promise<{ series: WireSampled[] }> {
+  const series = await Promise.all(
+    runIds.map(async (runId) => {
+      const res = await mlflow.get<{ metrics?: { value: WireNumber; step?: number; timestamp: number }[] }>('metrics/get-history', { run_id: runId, metric_key: key, max_results: 25000 }, { signal })
+      const points = (res.metrics ?? [])
+        .map((m) => ({ x: xAxis === 'step' ? (m.step ?? 0) : m.timestamp, v: m.value }))
+        .filter((p) => !range || (p.x >= range[0] && p.x <= range[1]))
+        .sort((a, b) => a.x - b.x)
+      return { run_id: runId, total_points: points.length, sampled: false, x: points.map((p) => p.x), min: points.map((p) => p.v), max: points.map((p) => p.v), last: points.map((p) => p.v) }
+    }),
+  )
+  return { series: series.filter((s) => s.x.length > 0) }
+}

@@ -1,0 +1,75 @@
+/** Rows shown by the CSV preview. */
+export const CSV_ROWS = 1000
+
+/** RFC 4180 parsing (quoted fields, doubled quotes, CR/LF) of at most `maxRows` rows. */
+export function parseDelimited(text: string, delimiter: string, maxRows: number): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"'
+          i++
+        } else quoted = false
+      } else field += ch
+    } else if (ch === '"' && field === '') quoted = true
+    else if (ch === delimiter) {
+      row.push(field)
+      field = ''
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+      if (rows.length >= maxRows) return rows
+    } else field += ch
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field)
+    rows.push(row)
+  }
+  return rows
+}
+
+/** The first rows of a CSV/TSV file as a table (first row = header). */
+export function CsvTable({ text, delimiter, truncated }: { text: string; delimiter: string; truncated: boolean }) {
+  const rows = parseDelimited(text, delimiter, CSV_ROWS + 1)
+  const [header = [], ...body] = rows
+  const more = truncated || body.length > CSV_ROWS
+  return (
+    <div className="csv-preview">
+      <p className="muted">
+        {more ? `First ${Math.min(body.length, CSV_ROWS)} rows` : `${body.length} rows`} × {header.length} columns
+      </p>
+      <div className="csv-scroll">
+        <table className="grid csv-table">
+          <thead>
+            <tr>
+              <th className="num muted">#</th>
+              {header.map((h, i) => (
+                <th key={i}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {body.slice(0, CSV_ROWS).map((r, i) => (
+              <tr key={i}>
+                <td className="num muted">{i + 1}</td>
+                {r.map((cell, j) => (
+                  <td key={j} className={/^-?[\d.]+(e[-+]?\d+)?$/i.test(cell) ? 'num' : undefined}>
+                    {cell}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  )
+}

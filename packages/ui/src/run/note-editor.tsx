@@ -1,0 +1,61 @@
+import DOMPurify from 'dompurify'
+import { marked } from 'marked'
+import { useMemo, useState } from 'react'
+import { mlflow } from '../api.ts'
+import { tagValue, type WireRun } from './types.ts'
+
+const NOTE_TAG = 'mlflow.note.content'
+
+/** Markdown to HTML with every script, handler and javascript: URL removed (the note is user data). */
+export function renderMarkdown(text: string): string {
+  const html = marked.parse(text, { async: false, gfm: true, breaks: true })
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true } })
+}
+
+/** The run's description (MLflow keeps it in the mlflow.note.content tag), rendered as markdown. */
+export function NoteEditor({ run, reload, editable }: { run: WireRun; reload: () => void; editable: boolean }) {
+  const note = tagValue(run, NOTE_TAG) ?? ''
+  const [draft, setDraft] = useState<string>()
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const html = useMemo(() => renderMarkdown(note), [note])
+  const save = async (): Promise<void> => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await mlflow.post('runs/set-tag', { run_id: run.info.run_id, key: NOTE_TAG, value: draft ?? '' })
+      setDraft(undefined)
+      reload()
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  if (draft !== undefined) {
+    return (
+      <div className="note-editor">
+        <textarea aria-label="Note (markdown)" rows={8} value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus />
+        <div className="toolbar">
+          <button type="button" className="primary" disabled={busy} onClick={() => void save()}>
+            Save note
+          </button>
+          <button type="button" onClick={() => setDraft(undefined)}>
+            Cancel
+          </button>
+          {error && <span className="error" role="alert">{error}</span>}
+        </div>
+      </div>
+    )
+  }
+  return (
+    <div className="note">
+      {note ? <div className="markdown" data-testid="note-rendered" dangerouslySetInnerHTML={{ __html: html }} /> : <p className="muted">No note.</p>}
+      {editable && (
+        <button type="button" onClick={() => setDraft(note)}>
+          {note ? 'Edit note' : 'Add note'}
+        </button>
+      )}
+    </div>
+  )
+}
