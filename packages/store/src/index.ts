@@ -8,6 +8,29 @@ export type {
   DatasetFilterIn,
 } from './logged-model-store.ts'
 export type { LogbookStore } from './logbook-store.ts'
+export type {
+  UiQueries,
+  RunTableQuery,
+  RunTablePage,
+  RunTableRow,
+  RunTableColumns,
+  RunGroupsQuery,
+  RunGroup,
+  ExperimentKeys,
+  SampledMetricsQuery,
+  SampledSeries,
+} from './ui-queries.ts'
+export type {
+  AuthStore,
+  AuthUser,
+  TokenInfo,
+  TokenKind,
+  PermissionName,
+  GrantTarget,
+  ExperimentPermission,
+  RegisteredModelPermission,
+} from './auth-store.ts'
+export { PERMISSIONS } from './auth-store.ts'
 export type { GcStore, GcCandidates, GcSelection } from './gc-store.ts'
 export { openTrackingStore, openAdapter } from './open-store.ts'
 export { createSqlTrackingStore } from './sql-tracking-store.ts'

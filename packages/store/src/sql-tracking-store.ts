@@ -1,8 +1,10 @@
 import type { DialectAdapter } from './dialect/dialect-adapter.ts'
 import { migrate } from './migrator.ts'
 import type { LogbookStore } from './logbook-store.ts'
+import { sqlAuthMethods } from './sql-auth-store.ts'
 import { sqlLoggedModelMethods } from './sql-logged-model-store.ts'
 import { sqlRegistryMethods } from './sql-registry-store.ts'
+import { sqlUiQueryMethods } from './sql-ui-queries.ts'
 import * as gc from './sql/gc.ts'
 import type { StoreContext } from './sql/context.ts'
 import * as experiments from './sql/experiments.ts'
@@ -28,6 +30,8 @@ export async function createSqlTrackingStore(
   return {
     ...sqlLoggedModelMethods(ctx),
     ...sqlRegistryMethods(ctx),
+    ...sqlUiQueryMethods(ctx),
+    ...sqlAuthMethods(ctx),
     createExperiment: (name, location, tags) => experiments.createExperiment(ctx, name, location, tags ?? []),
     getExperiment: (id) => experiments.getExperiment(db, id),
     getExperimentByName: (name) => experiments.getExperimentByName(db, name),
