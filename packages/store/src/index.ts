@@ -21,6 +21,18 @@ export type {
   SampledSeries,
 } from './ui-queries.ts'
 export type {
+  UiQueries,
+  RunTableQuery,
+  RunTablePage,
+  RunTableRow,
+  RunTableColumns,
+  RunGroupsQuery,
+  RunGroup,
+  ExperimentKeys,
+  SampledMetricsQuery,
+  SampledSeries,
+} from './ui-queries.ts'
+export type {
   AuthStore,
   AuthUser,
   TokenInfo,

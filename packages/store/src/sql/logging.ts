@@ -14,6 +14,7 @@ import { findActiveRun, resolveKeyIds, type StoreContext } from './context.ts'
 import { normaliseTag, upsertTags } from './runs.ts'
 import { toMetricRows, writeMetrics } from './metric-writer.ts'
 import { recordLoggedModelMetrics } from './logged-model-metrics.ts'
+import { recordExperimentKeys } from './ui-keys.ts'
 
 /** Check MLflow's per-request limits and every key before anything is written. */
 function validateBatch(batch: BatchIn): void {
@@ -96,7 +97,9 @@ export async function logBatch(ctx: StoreContext, runUuid: string, batch: BatchI
   validateBatch(batch)
   const params = batch.params.map(truncateParam)
   const tags = batch.tags.map(normaliseTag)
-  const keyIds = batch.metrics.length > 0 ? await resolveKeyIds(ctx, new Set(batch.metrics.map((m) => m.key))) : ctx.keyIds
+  const metricKeys = new Set(batch.metrics.map((m) => m.key))
+  const keyIds = batch.metrics.length > 0 ? await resolveKeyIds(ctx, metricKeys) : ctx.keyIds
+  let keysCommitted = () => {}
   await ctx.adapter.transaction(async (trx) => {
     const run = await findActiveRun(trx, runUuid)
     await insertParams(trx, run.id, runUuid, params)
@@ -105,7 +108,13 @@ export async function logBatch(ctx: StoreContext, runUuid: string, batch: BatchI
       await recordLoggedModelMetrics(trx, runUuid, batch.metrics)
     }
     await upsertTags(trx, run.id, tags)
+    keysCommitted = await recordExperimentKeys(ctx, trx, run.experiment_id, {
+      params: params.map((p) => p.key),
+      metrics: metricKeys,
+      tags: tags.map((t) => t.key),
+    })
   })
+  keysCommitted()
 }
 
 /** Delete a run tag; 404 when the key is not set. */

@@ -18,6 +18,7 @@ import type { Database } from '../schema.ts'
 import { findActiveRun, findRun, type StoreContext } from './context.ts'
 import { getExperiment } from './experiments.ts'
 import { loadRuns, toRunInfo } from './run-loader.ts'
+import { recordExperimentKeys } from './ui-keys.ts'
 
 /** Run tag values beyond MLflow's limit are truncated, as MLflow's server does by default. */
 export function normaliseTag(t: KeyValue): KeyValue {
@@ -63,14 +64,17 @@ export async function createRun(
     lifecycle_stage: 'active',
     deleted_time: null,
   }
+  let keysCommitted = () => {}
   const created = await ctx.adapter.transaction(async (trx) => {
     const inserted = await trx.insertInto('runs').values(row).returningAll().executeTakeFirstOrThrow()
     await trx
       .insertInto('tags')
       .values([...tags].map(([key, value]) => ({ run_id: inserted.id, key, value })))
       .execute()
+    keysCommitted = await recordExperimentKeys(ctx, trx, inserted.experiment_id, { tags: tags.keys() })
     return inserted
   })
+  keysCommitted()
   return (await loadRuns(ctx.db, [created]))[0] as Run
 }
 

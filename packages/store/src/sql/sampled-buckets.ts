@@ -1,0 +1,27 @@
+import type { SampledSeries } from '../ui-queries.ts'
+
+/** A series' buckets as parallel arrays. */
+export type Buckets = Omit<SampledSeries, 'run_id' | 'metric_key'>
+
+/** One series and its x range. */
+export interface SeriesRef {
+  runId: number
+  keyId: number
+  buckets: number
+  minX?: number
+  maxX?: number
+}
+
+/** Buckets holding one raw point each: rows are [x, value, is_nan]. */
+export function rawBuckets(rows: unknown[][]): Buckets {
+  const out: Buckets = { total_points: rows.length, sampled: false, x: [], min: [], max: [], last: [], count: [] }
+  for (const [x, value, isNan] of rows as [number, number, number][]) {
+    const v = isNan ? Number.NaN : value
+    out.x.push(Number(x))
+    out.min.push(v)
+    out.max.push(v)
+    out.last.push(v)
+    out.count.push(1)
+  }
+  return out
+}
