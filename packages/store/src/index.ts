@@ -21,18 +21,6 @@ export type {
   SampledSeries,
 } from './ui-queries.ts'
 export type {
-  UiQueries,
-  RunTableQuery,
-  RunTablePage,
-  RunTableRow,
-  RunTableColumns,
-  RunGroupsQuery,
-  RunGroup,
-  ExperimentKeys,
-  SampledMetricsQuery,
-  SampledSeries,
-} from './ui-queries.ts'
-export type {
   AuthStore,
   AuthUser,
   TokenInfo,
@@ -46,4 +34,4 @@ export { PERMISSIONS } from './auth-store.ts'
 export type { GcStore, GcCandidates, GcSelection } from './gc-store.ts'
 export { openTrackingStore, openAdapter } from './open-store.ts'
 export { createSqlTrackingStore } from './sql-tracking-store.ts'
-export { migrate, SCHEMA_VERSION } from './migrator.ts'
+export { migrate, SCHEMA_VERSION, KNOWN_MIGRATIONS, appliedMigrations } from './migrator.ts'

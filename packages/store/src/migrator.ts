@@ -49,3 +49,14 @@ export async function migrate(adapter: DialectAdapter): Promise<number[]> {
     return applied
   })
 }
+
+/** Every migration this build knows: version and name, oldest first (for `logbook db`). */
+export const KNOWN_MIGRATIONS: readonly { version: number; name: string }[] = MIGRATIONS.map(({ version, name }) => ({ version, name }))
+
+/** The migrations recorded in a database, oldest first; none for an empty database. Read-only. */
+export async function appliedMigrations(adapter: DialectAdapter): Promise<{ version: number; name: string; appliedAt: number }[]> {
+  const tables = await adapter.db.introspection.getTables()
+  if (!tables.some((t) => t.name === 'schema_migrations')) return []
+  const rows = await adapter.db.selectFrom('schema_migrations').select(['version', 'name', 'applied_at']).orderBy('version').execute()
+  return rows.map((r) => ({ version: Number(r.version), name: r.name, appliedAt: Number(r.applied_at) }))
+}
