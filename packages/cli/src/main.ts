@@ -2,6 +2,9 @@ import { isMlflowError } from '@logbook/core'
 import { TABLE_COMMANDS } from './command-handlers.ts'
 import { commandList } from './command-table.ts'
 import { completionCommand } from './commands/completion.ts'
+import { exportCommand } from './commands/export.ts'
+import { importCommand } from './commands/import.ts'
+import { importMlflowCommand } from './commands/import-mlflow.ts'
 import { gcCommand } from './commands/gc.ts'
 import { serverCommand } from './commands/server.ts'
 import { VERSION } from './version.ts'
@@ -12,12 +15,22 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   gc: gcCommand,
   ...TABLE_COMMANDS,
   completion: (argv) => completionCommand(argv, Object.keys(COMMANDS)),
+  export: exportCommand,
+  import: importCommand,
+  'import-mlflow': importMlflowCommand,
+}
+
+/** Commands with their own parsers (not in the command table), for `logbook --help`. */
+const TRANSFER_COMMANDS = {
+  export: 'Write experiments, runs, metrics, artifacts and models to a folder',
+  import: 'Recreate an export folder on a Logbook server',
+  'import-mlflow': 'Copy everything from an MLflow tracking server into Logbook',
 }
 
 const HELP = `Usage: logbook <command> [options]
 
 Commands:
-${commandList()}
+${commandList(TRANSFER_COMMANDS)}
 
 Run 'logbook <command> --help' for a command's options.
 `
