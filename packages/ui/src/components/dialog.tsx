@@ -4,7 +4,17 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
  * A modal dialog on the native <dialog> element (focus trap, Escape and the top layer for free).
  * `onClose` is called on Escape, on the backdrop and by the caller's buttons.
  */
-export function Dialog({ title, onClose, children, actions }: { title: string; onClose: () => void; children?: ReactNode; actions?: ReactNode }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  actions,
+}: {
+  title: string
+  onClose: () => void
+  children?: ReactNode
+  actions?: ReactNode
+}) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   useEffect(() => {
@@ -70,7 +80,12 @@ export function ConfirmDialog({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className={danger ? 'danger' : 'primary'} disabled={busy} onClick={() => void run()}>
+          <button
+            type="button"
+            className={danger ? 'danger' : 'primary'}
+            disabled={busy}
+            onClick={() => void run()}
+          >
             {confirmLabel}
           </button>
         </>
@@ -125,7 +140,13 @@ export function PromptDialog({
       <form onSubmit={(e) => void submit(e)} className="dialog-form">
         <label htmlFor={inputId}>{label}</label>
         {multiline ? (
-          <textarea id={inputId} value={value} rows={6} autoFocus onChange={(e) => setValue(e.target.value)} />
+          <textarea
+            id={inputId}
+            value={value}
+            rows={6}
+            autoFocus
+            onChange={(e) => setValue(e.target.value)}
+          />
         ) : (
           <input id={inputId} value={value} autoFocus onChange={(e) => setValue(e.target.value)} />
         )}

@@ -62,7 +62,11 @@ export function formatDuration(ms: number | null | undefined): string {
 }
 
 /** Duration of a run from start/end (running runs: until now). */
-export function runDuration(start: number | null | undefined, end: number | null | undefined, now = Date.now()): string {
+export function runDuration(
+  start: number | null | undefined,
+  end: number | null | undefined,
+  now = Date.now(),
+): string {
   if (!start) return ''
   return formatDuration((end && end > 0 ? end : now) - start)
 }

@@ -7,5 +7,7 @@ export function quoteString(value: string): string {
 
 /** A key as `prefix.key`, backtick-quoted when it is not a plain identifier (`metrics.\`val loss\``). */
 export function quoteKey(prefix: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(key) ? `${prefix}.${key}` : `${prefix}.\`${key.replace(/`/g, '``')}\``
+  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(key)
+    ? `${prefix}.${key}`
+    : `${prefix}.\`${key.replace(/`/g, '``')}\``
 }

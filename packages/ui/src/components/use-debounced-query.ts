@@ -5,7 +5,11 @@ import { setQuery } from '../router.tsx'
  * A text input bound to one URL query parameter: typing updates local state at once and the URL
  * after `delay` ms of quiet; a URL change from elsewhere (back button, link) resets the text.
  */
-export function useDebouncedQuery(name: string, urlValue: string, delay = 300): [string, (value: string) => void] {
+export function useDebouncedQuery(
+  name: string,
+  urlValue: string,
+  delay = 300,
+): [string, (value: string) => void] {
   const [text, setText] = useState(urlValue)
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
   const last = useRef(urlValue)

@@ -4,11 +4,18 @@ import type { Experiment } from './experiment-types.ts'
 
 /** Which dialog the experiments page shows. */
 export type ExperimentAction =
-  | { kind: 'create' }
-  | { kind: 'rename' | 'delete' | 'restore' | 'purge'; experiment: Experiment }
+  { kind: 'create' } | { kind: 'rename' | 'delete' | 'restore' | 'purge'; experiment: Experiment }
 
 /** The dialog for one action; `done` reloads the list after a change. */
-export function ExperimentActionDialog({ action, onClose, done }: { action: ExperimentAction; onClose: () => void; done: (createdId?: string) => void }) {
+export function ExperimentActionDialog({
+  action,
+  onClose,
+  done,
+}: {
+  action: ExperimentAction
+  onClose: () => void
+  done: (createdId?: string) => void
+}) {
   switch (action.kind) {
     case 'create':
       return (
@@ -18,7 +25,9 @@ export function ExperimentActionDialog({ action, onClose, done }: { action: Expe
           submitLabel="Create"
           onClose={onClose}
           onSubmit={async (name) => {
-            const r = await mlflow.post<{ experiment_id: string }>('experiments/create', { name: name.trim() })
+            const r = await mlflow.post<{ experiment_id: string }>('experiments/create', {
+              name: name.trim(),
+            })
             done(r.experiment_id)
           }}
         />
@@ -32,7 +41,10 @@ export function ExperimentActionDialog({ action, onClose, done }: { action: Expe
           submitLabel="Rename"
           onClose={onClose}
           onSubmit={async (name) => {
-            await mlflow.post('experiments/update', { experiment_id: action.experiment.experiment_id, new_name: name.trim() })
+            await mlflow.post('experiments/update', {
+              experiment_id: action.experiment.experiment_id,
+              new_name: name.trim(),
+            })
             done()
           }}
         />
@@ -43,14 +55,17 @@ export function ExperimentActionDialog({ action, onClose, done }: { action: Expe
           title="Delete experiment"
           message={
             <p>
-              Delete <strong>{action.experiment.name}</strong> and all its runs? It can be restored until it is deleted permanently.
+              Delete <strong>{action.experiment.name}</strong> and all its runs? It can be restored
+              until it is deleted permanently.
             </p>
           }
           confirmLabel="Delete"
           danger
           onClose={onClose}
           onConfirm={async () => {
-            await mlflow.post('experiments/delete', { experiment_id: action.experiment.experiment_id })
+            await mlflow.post('experiments/delete', {
+              experiment_id: action.experiment.experiment_id,
+            })
             done()
           }}
         />
@@ -67,7 +82,9 @@ export function ExperimentActionDialog({ action, onClose, done }: { action: Expe
           confirmLabel="Restore"
           onClose={onClose}
           onConfirm={async () => {
-            await mlflow.post('experiments/restore', { experiment_id: action.experiment.experiment_id })
+            await mlflow.post('experiments/restore', {
+              experiment_id: action.experiment.experiment_id,
+            })
             done()
           }}
         />
@@ -78,7 +95,8 @@ export function ExperimentActionDialog({ action, onClose, done }: { action: Expe
           title="Delete permanently"
           message={
             <p>
-              Permanently delete <strong>{action.experiment.name}</strong>, its runs and their artifacts? This cannot be undone.
+              Permanently delete <strong>{action.experiment.name}</strong>, its runs and their
+              artifacts? This cannot be undone.
             </p>
           }
           confirmLabel="Delete permanently"

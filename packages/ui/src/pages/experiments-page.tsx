@@ -3,7 +3,10 @@ import { mlflow, useLoad } from '../api.ts'
 import { formatAge, formatTime } from '../components/format.ts'
 import { quoteString } from '../components/search-quote.ts'
 import { useDebouncedQuery } from '../components/use-debounced-query.ts'
-import { ExperimentActionDialog, type ExperimentAction } from '../experiments/experiment-dialogs.tsx'
+import {
+  ExperimentActionDialog,
+  type ExperimentAction,
+} from '../experiments/experiment-dialogs.tsx'
 import type { Experiment, ExperimentPage } from '../experiments/experiment-types.ts'
 import { Link, navigate, setQuery, useLocation } from '../router.tsx'
 
@@ -20,11 +23,22 @@ export function ExperimentsPage() {
   const [text, setText] = useDebouncedQuery('q', q)
   const [action, setAction] = useState<ExperimentAction>()
   const [selected, setSelected] = useState<Set<string>>(new Set())
-  const [more, setMore] = useState<{ items: Experiment[]; token?: string; loading: boolean }>({ items: [], loading: false })
+  const [more, setMore] = useState<{ items: Experiment[]; token?: string; loading: boolean }>({
+    items: [],
+    loading: false,
+  })
 
   const filter = q.trim() ? `name ILIKE ${quoteString(`%${q.trim()}%`)}` : undefined
-  const request = { filter, max_results: PAGE, view_type: showDeleted ? 'ALL' : 'ACTIVE_ONLY', order_by: ['last_update_time DESC'] }
-  const first = useLoad((signal) => mlflow.post<ExperimentPage>('experiments/search', request, { signal }), [filter, showDeleted])
+  const request = {
+    filter,
+    max_results: PAGE,
+    view_type: showDeleted ? 'ALL' : 'ACTIVE_ONLY',
+    order_by: ['last_update_time DESC'],
+  }
+  const first = useLoad(
+    (signal) => mlflow.post<ExperimentPage>('experiments/search', request, { signal }),
+    [filter, showDeleted],
+  )
   useEffect(() => setMore({ items: [], token: undefined, loading: false }), [first.data])
 
   const experiments = [...(first.data?.experiments ?? []), ...more.items]
@@ -32,8 +46,15 @@ export function ExperimentsPage() {
   const loadMore = async (): Promise<void> => {
     if (!nextToken) return
     setMore((m) => ({ ...m, loading: true }))
-    const page = await mlflow.post<ExperimentPage>('experiments/search', { ...request, page_token: nextToken })
-    setMore((m) => ({ items: [...m.items, ...(page.experiments ?? [])], token: page.next_page_token, loading: false }))
+    const page = await mlflow.post<ExperimentPage>('experiments/search', {
+      ...request,
+      page_token: nextToken,
+    })
+    setMore((m) => ({
+      items: [...m.items, ...(page.experiments ?? [])],
+      token: page.next_page_token,
+      loading: false,
+    }))
   }
   const toggle = (id: string): void =>
     setSelected((s) => {
@@ -57,7 +78,12 @@ export function ExperimentsPage() {
           style={{ minWidth: 280 }}
         />
         <label>
-          <input type="checkbox" checked={showDeleted} onChange={(e) => setQuery({ deleted: e.target.checked ? '1' : undefined })} /> Show deleted
+          <input
+            type="checkbox"
+            checked={showDeleted}
+            onChange={(e) => setQuery({ deleted: e.target.checked ? '1' : undefined })}
+          />{' '}
+          Show deleted
         </label>
         <span className="spacer" />
         <button type="button" disabled={selected.size === 0} onClick={openSelected}>
@@ -88,11 +114,19 @@ export function ExperimentsPage() {
         </thead>
         <tbody>
           {experiments.map((e) => (
-            <ExperimentRow key={e.experiment_id} experiment={e} selected={selected.has(e.experiment_id)} onToggle={toggle} onAction={setAction} />
+            <ExperimentRow
+              key={e.experiment_id}
+              experiment={e}
+              selected={selected.has(e.experiment_id)}
+              onToggle={toggle}
+              onAction={setAction}
+            />
           ))}
         </tbody>
       </table>
-      {!first.loading && experiments.length === 0 && <p className="muted">{q ? `No experiment matches “${q}”.` : 'No experiments yet.'}</p>}
+      {!first.loading && experiments.length === 0 && (
+        <p className="muted">{q ? `No experiment matches “${q}”.` : 'No experiments yet.'}</p>
+      )}
       {nextToken && (
         <p>
           <button type="button" disabled={more.loading} onClick={() => void loadMore()}>
@@ -130,10 +164,16 @@ function ExperimentRow({
   return (
     <tr className={deleted ? 'deleted' : undefined} aria-selected={selected}>
       <td>
-        <input type="checkbox" aria-label={`Select ${e.name}`} checked={selected} onChange={() => onToggle(e.experiment_id)} />
+        <input
+          type="checkbox"
+          aria-label={`Select ${e.name}`}
+          checked={selected}
+          onChange={() => onToggle(e.experiment_id)}
+        />
       </td>
       <td>
-        <Link to={`/experiments/${e.experiment_id}`}>{e.name}</Link> {deleted && <span className="badge FAILED">deleted</span>}
+        <Link to={`/experiments/${e.experiment_id}`}>{e.name}</Link>{' '}
+        {deleted && <span className="badge FAILED">deleted</span>}
       </td>
       <td className="mono">{e.experiment_id}</td>
       <td title={formatTime(e.creation_time)}>{formatAge(e.creation_time)}</td>
@@ -146,26 +186,46 @@ function ExperimentRow({
         ))}
         {tags.length > 3 && <span className="muted"> +{tags.length - 3}</span>}
       </td>
-      <td className="row-actions">
-        {deleted ? (
-          <>
-            <button type="button" aria-label={`Restore ${e.name}`} onClick={() => onAction({ kind: 'restore', experiment: e })}>
-              Restore
-            </button>
-            <button type="button" className="danger" aria-label={`Delete ${e.name} permanently`} onClick={() => onAction({ kind: 'purge', experiment: e })}>
-              Delete permanently
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" aria-label={`Rename ${e.name}`} onClick={() => onAction({ kind: 'rename', experiment: e })}>
-              Rename
-            </button>
-            <button type="button" className="danger" aria-label={`Delete ${e.name}`} onClick={() => onAction({ kind: 'delete', experiment: e })}>
-              Delete
-            </button>
-          </>
-        )}
+      <td>
+        <div className="row-actions">
+          {deleted ? (
+            <>
+              <button
+                type="button"
+                aria-label={`Restore ${e.name}`}
+                onClick={() => onAction({ kind: 'restore', experiment: e })}
+              >
+                Restore
+              </button>
+              <button
+                type="button"
+                className="danger"
+                aria-label={`Delete ${e.name} permanently`}
+                onClick={() => onAction({ kind: 'purge', experiment: e })}
+              >
+                Delete permanently
+              </button>
+            </>
+          ) : (
+            <>
+              <button
+                type="button"
+                aria-label={`Rename ${e.name}`}
+                onClick={() => onAction({ kind: 'rename', experiment: e })}
+              >
+                Rename
+              </button>
+              <button
+                type="button"
+                className="danger"
+                aria-label={`Delete ${e.name}`}
+                onClick={() => onAction({ kind: 'delete', experiment: e })}
+              >
+                Delete
+              </button>
+            </>
+          )}
+        </div>
       </td>
     </tr>
   )

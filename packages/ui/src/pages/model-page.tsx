@@ -13,9 +13,26 @@ import '../registry/registry.css'
 /** One registered model: description, aliases, tags and every version with its source run. */
 export function ModelPage({ name }: { name: string }) {
   const [deleting, setDeleting] = useState(false)
-  const model = useLoad((signal) => mlflow.get<{ registered_model: RegisteredModel }>('registered-models/get', { name }, { signal }), [name])
+  const model = useLoad(
+    (signal) =>
+      mlflow.get<{ registered_model: RegisteredModel }>(
+        'registered-models/get',
+        { name },
+        { signal },
+      ),
+    [name],
+  )
   const versions = useLoad(
-    (signal) => mlflow.get<{ model_versions?: ModelVersion[] }>('model-versions/search', { filter: `name = ${quoteString(name)}`, order_by: ['version_number DESC'], max_results: 1000 }, { signal }),
+    (signal) =>
+      mlflow.get<{ model_versions?: ModelVersion[] }>(
+        'model-versions/search',
+        {
+          filter: `name = ${quoteString(name)}`,
+          order_by: ['version_number DESC'],
+          max_results: 1000,
+        },
+        { signal },
+      ),
     [name],
   )
   const reload = (): void => {
@@ -59,7 +76,12 @@ export function ModelPage({ name }: { name: string }) {
           <div className="section-head">
             <h2>Aliases</h2>
           </div>
-          <AliasEditor name={name} aliases={m.aliases ?? []} versions={list.map((v) => v.version)} onChange={reload} />
+          <AliasEditor
+            name={name}
+            aliases={m.aliases ?? []}
+            versions={list.map((v) => v.version)}
+            onChange={reload}
+          />
           <div className="section-head">
             <h2>Tags</h2>
           </div>
@@ -100,10 +122,16 @@ export function ModelPage({ name }: { name: string }) {
                 <Link to={`${base}/versions/${v.version}`}>Version {v.version}</Link>
               </td>
               <td>
-                <span className={`badge ${v.status === 'READY' ? 'FINISHED' : v.status === 'FAILED_REGISTRATION' ? 'FAILED' : 'RUNNING'}`}>{v.status}</span>
+                <span
+                  className={`badge ${v.status === 'READY' ? 'FINISHED' : v.status === 'FAILED_REGISTRATION' ? 'FAILED' : 'RUNNING'}`}
+                >
+                  {v.status}
+                </span>
               </td>
               <td>
-                <span className={`stage ${v.current_stage ?? 'None'}`}>{v.current_stage ?? 'None'}</span>
+                <span className={`stage ${v.current_stage ?? 'None'}`}>
+                  {v.current_stage ?? 'None'}
+                </span>
               </td>
               <td>
                 {(v.aliases ?? []).map((a) => (
@@ -119,7 +147,13 @@ export function ModelPage({ name }: { name: string }) {
                   </span>
                 ))}
               </td>
-              <td className="mono">{v.run_id ? <Link to={`/runs/${v.run_id}`}>{v.run_id.slice(0, 12)}</Link> : <span className="muted">{v.source}</span>}</td>
+              <td className="mono">
+                {v.run_id ? (
+                  <Link to={`/runs/${v.run_id}`}>{v.run_id.slice(0, 12)}</Link>
+                ) : (
+                  <span className="muted">{v.source}</span>
+                )}
+              </td>
               <td>{formatTime(v.creation_timestamp)}</td>
             </tr>
           ))}

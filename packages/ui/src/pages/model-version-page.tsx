@@ -9,7 +9,15 @@ import '../registry/registry.css'
 
 /** One model version: facts, source run, stage transition, description and tags. */
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
-  const loaded = useLoad((signal) => mlflow.get<{ model_version: ModelVersion }>('model-versions/get', { name, version }, { signal }), [name, version])
+  const loaded = useLoad(
+    (signal) =>
+      mlflow.get<{ model_version: ModelVersion }>(
+        'model-versions/get',
+        { name, version },
+        { signal },
+      ),
+    [name, version],
+  )
   const v = loaded.data?.model_version
   const base = `/models/${encodeURIComponent(name)}`
   return (
@@ -34,15 +42,22 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
           <dl className="facts">
             <dt>Status</dt>
             <dd>
-              <span className={`badge ${v.status === 'READY' ? 'FINISHED' : 'RUNNING'}`}>{v.status}</span> {v.status_message}
+              <span className={`badge ${v.status === 'READY' ? 'FINISHED' : 'RUNNING'}`}>
+                {v.status}
+              </span>{' '}
+              {v.status_message}
             </dd>
             <dt>Stage</dt>
             <dd>
-              <span className={`stage ${v.current_stage ?? 'None'}`}>{v.current_stage ?? 'None'}</span>
+              <span className={`stage ${v.current_stage ?? 'None'}`}>
+                {v.current_stage ?? 'None'}
+              </span>
             </dd>
             <dt>Aliases</dt>
             <dd>
-              {(v.aliases ?? []).length === 0 && <span className="muted">none (set them on the model page)</span>}
+              {(v.aliases ?? []).length === 0 && (
+                <span className="muted">none (set them on the model page)</span>
+              )}
               {(v.aliases ?? []).map((a) => (
                 <span key={a} className="alias">
                   @{a}
@@ -50,7 +65,13 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
               ))}
             </dd>
             <dt>Source run</dt>
-            <dd>{v.run_id ? <Link to={`/runs/${v.run_id}`}>{v.run_id}</Link> : <span className="muted">none</span>}</dd>
+            <dd>
+              {v.run_id ? (
+                <Link to={`/runs/${v.run_id}`}>{v.run_id}</Link>
+              ) : (
+                <span className="muted">none</span>
+              )}
+            </dd>
             <dt>Source</dt>
             <dd className="mono">{v.source}</dd>
             {v.model_id && (
@@ -67,7 +88,12 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
             <dt>Last updated</dt>
             <dd>{formatTime(v.last_updated_timestamp)}</dd>
           </dl>
-          <StageForm name={name} version={version} stage={v.current_stage ?? 'None'} onChange={loaded.reload} />
+          <StageForm
+            name={name}
+            version={version}
+            stage={v.current_stage ?? 'None'}
+            onChange={loaded.reload}
+          />
           <DescriptionEditor
             what={`${name} version ${version}`}
             text={v.description}
@@ -97,14 +123,29 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
   )
 }
 
-function StageForm({ name, version, stage, onChange }: { name: string; version: string; stage: string; onChange: () => void }) {
+function StageForm({
+  name,
+  version,
+  stage,
+  onChange,
+}: {
+  name: string
+  version: string
+  stage: string
+  onChange: () => void
+}) {
   const [target, setTarget] = useState(stage)
   const [archive, setArchive] = useState(false)
   const [error, setError] = useState<string>()
   const submit = async (): Promise<void> => {
     setError(undefined)
     try {
-      await mlflow.post('model-versions/transition-stage', { name, version, stage: target, archive_existing_versions: archive })
+      await mlflow.post('model-versions/transition-stage', {
+        name,
+        version,
+        stage: target,
+        archive_existing_versions: archive,
+      })
       onChange()
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))
@@ -124,7 +165,8 @@ function StageForm({ name, version, stage, onChange }: { name: string; version: 
           ))}
         </select>
         <label>
-          <input type="checkbox" checked={archive} onChange={(e) => setArchive(e.target.checked)} /> Archive other versions in this stage
+          <input type="checkbox" checked={archive} onChange={(e) => setArchive(e.target.checked)} />{' '}
+          Archive other versions in this stage
         </label>
         <button type="button" disabled={target === stage} onClick={() => void submit()}>
           Transition

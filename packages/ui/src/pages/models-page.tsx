@@ -24,19 +24,42 @@ export function ModelsPage() {
   const [creating, setCreating] = useState(false)
   const [more, setMore] = useState<{ items: RegisteredModel[]; token?: string }>({ items: [] })
   const filter = q.trim() ? `name ILIKE ${quoteString(`%${q.trim()}%`)}` : undefined
-  const first = useLoad((signal) => mlflow.get<ModelsPage>('registered-models/search', { filter, max_results: PAGE, order_by: ['name ASC'] }, { signal }), [filter])
+  const first = useLoad(
+    (signal) =>
+      mlflow.get<ModelsPage>(
+        'registered-models/search',
+        { filter, max_results: PAGE, order_by: ['name ASC'] },
+        { signal },
+      ),
+    [filter],
+  )
   useEffect(() => setMore({ items: [] }), [first.data])
   const models = [...(first.data?.registered_models ?? []), ...more.items]
   const nextToken = more.items.length ? more.token : first.data?.next_page_token
   const loadMore = async (): Promise<void> => {
-    const page = await mlflow.get<ModelsPage>('registered-models/search', { filter, max_results: PAGE, order_by: ['name ASC'], page_token: nextToken })
-    setMore((m) => ({ items: [...m.items, ...(page.registered_models ?? [])], token: page.next_page_token }))
+    const page = await mlflow.get<ModelsPage>('registered-models/search', {
+      filter,
+      max_results: PAGE,
+      order_by: ['name ASC'],
+      page_token: nextToken,
+    })
+    setMore((m) => ({
+      items: [...m.items, ...(page.registered_models ?? [])],
+      token: page.next_page_token,
+    }))
   }
   return (
     <main className="page models-page">
       <h1>Registered models</h1>
       <div className="toolbar">
-        <input type="search" placeholder="Search models by name" aria-label="Search models by name" value={text} onChange={(e) => setText(e.target.value)} style={{ minWidth: 280 }} />
+        <input
+          type="search"
+          placeholder="Search models by name"
+          aria-label="Search models by name"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          style={{ minWidth: 280 }}
+        />
         <span className="spacer" />
         <button type="button" className="primary" onClick={() => setCreating(true)}>
           Create model
@@ -65,8 +88,15 @@ export function ModelsPage() {
               </td>
               <td>
                 {(m.latest_versions ?? []).map((v) => (
-                  <Link key={v.version} to={`${modelPath(m.name)}/versions/${v.version}`} className="version-link">
-                    v{v.version} <span className={`stage ${v.current_stage ?? 'None'}`}>{v.current_stage ?? 'None'}</span>{' '}
+                  <Link
+                    key={v.version}
+                    to={`${modelPath(m.name)}/versions/${v.version}`}
+                    className="version-link"
+                  >
+                    v{v.version}{' '}
+                    <span className={`stage ${v.current_stage ?? 'None'}`}>
+                      {v.current_stage ?? 'None'}
+                    </span>{' '}
                   </Link>
                 ))}
               </td>
@@ -77,13 +107,17 @@ export function ModelsPage() {
                   </span>
                 ))}
               </td>
-              <td title={formatTime(m.last_updated_timestamp)}>{formatAge(m.last_updated_timestamp)}</td>
+              <td title={formatTime(m.last_updated_timestamp)}>
+                {formatAge(m.last_updated_timestamp)}
+              </td>
               <td className="muted">{(m.description ?? '').slice(0, 120)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {!first.loading && models.length === 0 && <p className="muted">{q ? `No model matches “${q}”.` : 'No registered models yet.'}</p>}
+      {!first.loading && models.length === 0 && (
+        <p className="muted">{q ? `No model matches “${q}”.` : 'No registered models yet.'}</p>
+      )}
       {nextToken && (
         <p>
           <button type="button" onClick={() => void loadMore()}>

@@ -28,7 +28,10 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
   const openAsFilter = useCallback(
     (g: RunGroup) => {
       if (!view.group) return
-      setQuery({ filter: andFilters(view.filter, groupFilter(view.group, g.value)), group: undefined })
+      setQuery({
+        filter: andFilters(view.filter, groupFilter(view.group, g.value)),
+        group: undefined,
+      })
     },
     [view.filter, view.group?.id],
   )
@@ -44,7 +47,14 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const t = e.target as HTMLElement
-      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || t.closest('input, textarea, select, [contenteditable]')) return
+      if (
+        e.key !== '/' ||
+        e.ctrlKey ||
+        e.metaKey ||
+        e.altKey ||
+        t.closest('input, textarea, select, [contenteditable]')
+      )
+        return
       e.preventDefault()
       filterRef.current?.focus()
     }
@@ -85,10 +95,18 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
     else row.action?.onClick()
   }
   const onSort = (col: Column): void => {
-    const dir = view.sort.id === col.id ? (view.dir === 'asc' ? 'desc' : 'asc') : col.kind === 'metric' || col.id === 'attributes.start_time' ? 'desc' : 'asc'
+    const dir =
+      view.sort.id === col.id
+        ? view.dir === 'asc'
+          ? 'desc'
+          : 'asc'
+        : col.kind === 'metric' || col.id === 'attributes.start_time'
+          ? 'desc'
+          : 'asc'
     setQuery({ sort: col.id, dir })
   }
-  const setColumns = (next: Column[]): void => setQuery({ cols: serializeColumns(next) || undefined })
+  const setColumns = (next: Column[]): void =>
+    setQuery({ cols: serializeColumns(next) || undefined })
   const { loadMore, hasMore } = data.pages
   const onVisibleEnd = useCallback(
     (index: number) => {
@@ -107,26 +125,47 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
     data.groups.reload()
     data.branches.reloadAll()
   }
-  const groupOptions = [...(data.keys.params ?? []).map((k) => `params.${k}`), ...(data.keys.tags ?? []).map((k) => `tags.${k}`)]
-  const total = view.group ? (data.groups.data?.groups ?? []).reduce((n, g) => n + g.count, 0) : data.pages.total
+  const groupOptions = [
+    ...(data.keys.params ?? []).map((k) => `params.${k}`),
+    ...(data.keys.tags ?? []).map((k) => `tags.${k}`),
+  ]
+  const total = view.group
+    ? (data.groups.data?.groups ?? []).reduce((n, g) => n + g.count, 0)
+    : data.pages.total
 
   return (
     <main className="page runs-page">
       <div className="runs-head">
         <h1>
-          <Link to="/experiments">Experiments</Link> / {data.names.length ? data.names.map((e) => e.name).join(', ') : experimentIds.join(', ')}
+          <Link to="/experiments">Experiments</Link> /{' '}
+          {data.names.length ? data.names.map((e) => e.name).join(', ') : experimentIds.join(', ')}
         </h1>
         <span className="muted runs-total" aria-live="polite">
-          {total === undefined ? 'Loading…' : `${total.toLocaleString()} ${view.group ? 'runs in ' + (data.groups.data?.groups?.length ?? 0) + ' groups' : total === 1 ? 'run' : 'runs'}`}
-          {!view.group && total !== undefined && data.pages.runs.length < total && ` (${data.pages.runs.length.toLocaleString()} loaded)`}
+          {total === undefined
+            ? 'Loading…'
+            : `${total.toLocaleString()} ${view.group ? 'runs in ' + (data.groups.data?.groups?.length ?? 0) + ' groups' : total === 1 ? 'run' : 'runs'}`}
+          {!view.group &&
+            total !== undefined &&
+            data.pages.runs.length < total &&
+            ` (${data.pages.runs.length.toLocaleString()} loaded)`}
         </span>
       </div>
-      <FilterBox value={view.filter} keys={data.keys} error={data.error?.message} inputRef={filterRef} onApply={(f) => setQuery({ filter: f.trim() || undefined })} />
+      <FilterBox
+        value={view.filter}
+        keys={data.keys}
+        error={data.error?.message}
+        inputRef={filterRef}
+        onApply={(f) => setQuery({ filter: f.trim() || undefined })}
+      />
       <div className="toolbar">
         <ColumnPicker keys={data.keys} columns={view.columns} onChange={setColumns} />
         <label>
           Group by{' '}
-          <select aria-label="Group by" value={view.group?.id ?? ''} onChange={(e) => setQuery({ group: e.target.value || undefined })}>
+          <select
+            aria-label="Group by"
+            value={view.group?.id ?? ''}
+            onChange={(e) => setQuery({ group: e.target.value || undefined })}
+          >
             <option value="">(none)</option>
             {groupOptions.map((o) => (
               <option key={o} value={o}>
@@ -136,13 +175,30 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={view.deleted} onChange={(e) => setQuery({ deleted: e.target.checked ? '1' : undefined })} /> Show deleted
+          <input
+            type="checkbox"
+            checked={view.deleted}
+            onChange={(e) => setQuery({ deleted: e.target.checked ? '1' : undefined })}
+          />{' '}
+          Show deleted
         </label>
         <label title={view.filter ? 'Runs are listed flat while a filter is applied' : undefined}>
-          <input type="checkbox" checked={view.nested} disabled={!!view.filter} onChange={(e) => setQuery({ flat: e.target.checked ? undefined : '1' })} /> Nest child runs
+          <input
+            type="checkbox"
+            checked={view.nested}
+            disabled={!!view.filter}
+            onChange={(e) => setQuery({ flat: e.target.checked ? undefined : '1' })}
+          />{' '}
+          Nest child runs
         </label>
         <span className="spacer" />
-        <SelectionBar selectedIds={selectedIds} loadedCount={loadedRuns.length} onExport={exportCsv} onChanged={afterBulk} onClear={() => setSelected(new Set())} />
+        <SelectionBar
+          selectedIds={selectedIds}
+          loadedCount={loadedRuns.length}
+          onExport={exportCsv}
+          onChanged={afterBulk}
+          onClear={() => setSelected(new Set())}
+        />
       </div>
       {notice && (
         <p className="error" role="alert">
@@ -165,12 +221,16 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
         onSort={onSort}
         onRemoveColumn={(col) => setColumns(view.columns.filter((c) => c.id !== col.id))}
         onSelect={onSelect}
-        onSelectAll={() => setSelected(allSelected ? new Set() : new Set(loadedRuns.map((r) => r.run_id)))}
+        onSelectAll={() =>
+          setSelected(allSelected ? new Set() : new Set(loadedRuns.map((r) => r.run_id)))
+        }
         onToggleExpand={onToggleExpand}
         onOpen={onOpen}
         onVisibleEnd={onVisibleEnd}
       />
-      {!data.loading && !data.error && data.rows.length === 0 && <p className="muted empty">No runs match.</p>}
+      {!data.loading && !data.error && data.rows.length === 0 && (
+        <p className="muted empty">No runs match.</p>
+      )}
     </main>
   )
 }

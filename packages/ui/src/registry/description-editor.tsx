@@ -2,18 +2,39 @@ import { useState } from 'react'
 import { PromptDialog } from '../components/dialog.tsx'
 
 /** A description shown as preformatted text with an Edit button opening a multi-line dialog. */
-export function DescriptionEditor({ text, onSave, what }: { text: string | undefined; what: string; onSave: (text: string) => Promise<void> }) {
+export function DescriptionEditor({
+  text,
+  onSave,
+  what,
+}: {
+  text: string | undefined
+  what: string
+  onSave: (text: string) => Promise<void>
+}) {
   const [editing, setEditing] = useState(false)
   return (
     <section className="description">
       <div className="section-head">
         <h2>Description</h2>
-        <button type="button" aria-label={`Edit description of ${what}`} onClick={() => setEditing(true)}>
+        <button
+          type="button"
+          aria-label={`Edit description of ${what}`}
+          onClick={() => setEditing(true)}
+        >
           Edit
         </button>
       </div>
       {text ? <p className="description-text">{text}</p> : <p className="muted">No description.</p>}
-      {editing && <PromptDialog title={`Description of ${what}`} label="Description" multiline initial={text ?? ''} onSubmit={onSave} onClose={() => setEditing(false)} />}
+      {editing && (
+        <PromptDialog
+          title={`Description of ${what}`}
+          label="Description"
+          multiline
+          initial={text ?? ''}
+          onSubmit={onSave}
+          onClose={() => setEditing(false)}
+        />
+      )}
     </section>
   )
 }

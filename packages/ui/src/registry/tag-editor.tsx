@@ -5,7 +5,17 @@ import type { KeyValue } from './registry-types.ts'
  * A tag table with a delete button per tag and an add/overwrite form; `onSet`/`onDelete` call the
  * server, errors are shown inline.
  */
-export function TagEditor({ tags, onSet, onDelete, label }: { tags: KeyValue[]; label: string; onSet: (key: string, value: string) => Promise<void>; onDelete: (key: string) => Promise<void> }) {
+export function TagEditor({
+  tags,
+  onSet,
+  onDelete,
+  label,
+}: {
+  tags: KeyValue[]
+  label: string
+  onSet: (key: string, value: string) => Promise<void>
+  onDelete: (key: string) => Promise<void>
+}) {
   const [key, setKey] = useState('')
   const [value, setValue] = useState('')
   const [error, setError] = useState<string>()
@@ -48,7 +58,13 @@ export function TagEditor({ tags, onSet, onDelete, label }: { tags: KeyValue[]; 
                 <td className="mono">{t.key}</td>
                 <td className="mono wrap">{t.value}</td>
                 <td>
-                  <button type="button" className="ghost" aria-label={`Delete tag ${t.key}`} disabled={busy} onClick={() => void guard(() => onDelete(t.key))}>
+                  <button
+                    type="button"
+                    className="ghost"
+                    aria-label={`Delete tag ${t.key}`}
+                    disabled={busy}
+                    onClick={() => void guard(() => onDelete(t.key))}
+                  >
                     Delete
                   </button>
                 </td>
@@ -60,8 +76,19 @@ export function TagEditor({ tags, onSet, onDelete, label }: { tags: KeyValue[]; 
         <p className="muted">No tags.</p>
       )}
       <form className="inline-form" onSubmit={add}>
-        <input aria-label="Tag key" placeholder="key" value={key} required onChange={(e) => setKey(e.target.value)} />
-        <input aria-label="Tag value" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} />
+        <input
+          aria-label="Tag key"
+          placeholder="key"
+          value={key}
+          required
+          onChange={(e) => setKey(e.target.value)}
+        />
+        <input
+          aria-label="Tag value"
+          placeholder="value"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
         <button type="submit" disabled={busy || !key.trim()}>
           Add tag
         </button>

@@ -17,7 +17,15 @@ describe('runsToCsv', () => {
       params: { lr: '0.1' },
       metrics: { loss: { last: 0.123456789, min: 'NaN', max: 2, step: 3, timestamp: 0 } },
     }
-    const csv = runsToCsv([run], [column('metric', 'loss'), column('metric', 'loss', 'min'), column('param', 'lr'), column('tag', 'team')])
+    const csv = runsToCsv(
+      [run],
+      [
+        column('metric', 'loss'),
+        column('metric', 'loss', 'min'),
+        column('param', 'lr'),
+        column('tag', 'team'),
+      ],
+    )
     expect(csv.split('\n')).toEqual([
       'run_id,run_name,experiment_id,status,start_time,duration,user_id,metrics.loss,min(metrics.loss),params.lr,tags.team',
       'abc,"a, ""b""",1,FINISHED,2026-01-02T03:04:05.000Z,2000,me,0.123456789,NaN,0.1,',

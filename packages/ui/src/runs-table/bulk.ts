@@ -3,7 +3,10 @@ import { cellText, type Column } from './columns.ts'
 import type { TableRun } from './types.ts'
 
 /** Delete or restore runs, four requests at a time; resolves with the ids that failed and why. */
-export async function bulkLifecycle(action: 'delete' | 'restore', runIds: readonly string[]): Promise<{ runId: string; message: string }[]> {
+export async function bulkLifecycle(
+  action: 'delete' | 'restore',
+  runIds: readonly string[],
+): Promise<{ runId: string; message: string }[]> {
   const failures: { runId: string; message: string }[] = []
   const queue = [...runIds]
   const worker = async (): Promise<void> => {

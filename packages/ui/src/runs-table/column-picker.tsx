@@ -8,7 +8,15 @@ const SHOWN = 200
  * "Columns" button with a searchable popover listing every param, metric (last/min/max) and tag key
  * of the open experiments (GET logbook/experiments/keys). Ticking a box adds the column at the end.
  */
-export function ColumnPicker({ keys, columns, onChange }: { keys: ExperimentKeys; columns: Column[]; onChange: (next: Column[]) => void }) {
+export function ColumnPicker({
+  keys,
+  columns,
+  onChange,
+}: {
+  keys: ExperimentKeys
+  columns: Column[]
+  onChange: (next: Column[]) => void
+}) {
   const [open, setOpen] = useState(false)
   const [search, setSearch] = useState('')
   const root = useRef<HTMLDivElement>(null)
@@ -22,7 +30,8 @@ export function ColumnPicker({ keys, columns, onChange }: { keys: ExperimentKeys
   }, [open])
 
   const chosen = new Set(columns.map((c) => c.id))
-  const toggle = (col: Column): void => onChange(chosen.has(col.id) ? columns.filter((c) => c.id !== col.id) : [...columns, col])
+  const toggle = (col: Column): void =>
+    onChange(chosen.has(col.id) ? columns.filter((c) => c.id !== col.id) : [...columns, col])
   const q = search.trim().toLowerCase()
   const match = (k: string): boolean => k.toLowerCase().includes(q)
   const metrics = (keys.metrics ?? []).filter(match)
@@ -31,12 +40,29 @@ export function ColumnPicker({ keys, columns, onChange }: { keys: ExperimentKeys
 
   return (
     <div className="column-picker" ref={root}>
-      <button type="button" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen((o) => !o)}>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        onClick={() => setOpen((o) => !o)}
+      >
         Columns{columns.length ? ` (${columns.length})` : ''}
       </button>
       {open && (
-        <div className="popover" role="dialog" aria-label="Choose columns" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          <input type="search" autoFocus placeholder="Search keys" aria-label="Search column keys" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <div
+          className="popover"
+          role="dialog"
+          aria-label="Choose columns"
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        >
+          <input
+            type="search"
+            autoFocus
+            placeholder="Search keys"
+            aria-label="Search column keys"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
           {columns.length > 0 && (
             <button type="button" className="ghost" onClick={() => onChange([])}>
               Remove all
@@ -54,14 +80,21 @@ export function ColumnPicker({ keys, columns, onChange }: { keys: ExperimentKeys
                     const col = column('metric', k, agg)
                     return (
                       <label key={agg}>
-                        <input type="checkbox" aria-label={`metric ${k} ${agg}`} checked={chosen.has(col.id)} onChange={() => toggle(col)} />
+                        <input
+                          type="checkbox"
+                          aria-label={`metric ${k} ${agg}`}
+                          checked={chosen.has(col.id)}
+                          onChange={() => toggle(col)}
+                        />
                         {agg}
                       </label>
                     )
                   })}
                 </div>
               ))}
-              {metrics.length > SHOWN && <p className="muted">{metrics.length - SHOWN} more: refine the search</p>}
+              {metrics.length > SHOWN && (
+                <p className="muted">{metrics.length - SHOWN} more: refine the search</p>
+              )}
             </fieldset>
             <KeyList legend="Params" kind="param" list={params} chosen={chosen} toggle={toggle} />
             <KeyList legend="Tags" kind="tag" list={tags} chosen={chosen} toggle={toggle} />
@@ -94,12 +127,19 @@ function KeyList({
         const col = column(kind, k)
         return (
           <label key={k} className="picker-key">
-            <input type="checkbox" aria-label={`${kind} ${k}`} checked={chosen.has(col.id)} onChange={() => toggle(col)} />
+            <input
+              type="checkbox"
+              aria-label={`${kind} ${k}`}
+              checked={chosen.has(col.id)}
+              onChange={() => toggle(col)}
+            />
             <span className="mono">{k}</span>
           </label>
         )
       })}
-      {list.length > SHOWN && <p className="muted">{list.length - SHOWN} more: refine the search</p>}
+      {list.length > SHOWN && (
+        <p className="muted">{list.length - SHOWN} more: refine the search</p>
+      )}
     </fieldset>
   )
 }

@@ -11,14 +11,19 @@ export type Column =
   | { id: string; kind: 'param' | 'tag'; key: string }
   | { id: string; kind: 'attribute'; key: AttributeKey }
 
-export type AttributeKey = 'run_name' | 'status' | 'start_time' | 'duration' | 'user_id' | 'experiment_id' | 'run_id'
+export type AttributeKey =
+  'run_name' | 'status' | 'start_time' | 'duration' | 'user_id' | 'experiment_id' | 'run_id'
 
 const PREFIX = { metric: 'metrics', param: 'params', tag: 'tags', attribute: 'attributes' } as const
 
 /** Build a column from its parts. */
 export function column(kind: 'metric', key: string, agg?: 'last' | 'min' | 'max'): Column
 export function column(kind: 'param' | 'tag', key: string): Column
-export function column(kind: 'metric' | 'param' | 'tag', key: string, agg: 'last' | 'min' | 'max' = 'last'): Column {
+export function column(
+  kind: 'metric' | 'param' | 'tag',
+  key: string,
+  agg: 'last' | 'min' | 'max' = 'last',
+): Column {
   if (kind === 'metric') {
     const base = `metrics.${key}`
     return { id: agg === 'last' ? base : `${agg}(${base})`, kind, key, agg }
@@ -26,7 +31,15 @@ export function column(kind: 'metric' | 'param' | 'tag', key: string, agg: 'last
   return { id: `${PREFIX[kind]}.${key}`, kind, key }
 }
 
-const ATTRIBUTES: readonly AttributeKey[] = ['run_name', 'status', 'start_time', 'duration', 'user_id', 'experiment_id', 'run_id']
+const ATTRIBUTES: readonly AttributeKey[] = [
+  'run_name',
+  'status',
+  'start_time',
+  'duration',
+  'user_id',
+  'experiment_id',
+  'run_id',
+]
 
 /** Parse a column id (from the URL); undefined when it is not one. */
 export function parseColumn(id: string): Column | undefined {
@@ -38,7 +51,9 @@ export function parseColumn(id: string): Column | undefined {
   if (m[1] === 'metrics') return column('metric', key)
   if (m[1] === 'params') return column('param', key)
   if (m[1] === 'tags') return column('tag', key)
-  return ATTRIBUTES.includes(key as AttributeKey) ? { id, kind: 'attribute', key: key as AttributeKey } : undefined
+  return ATTRIBUTES.includes(key as AttributeKey)
+    ? { id, kind: 'attribute', key: key as AttributeKey }
+    : undefined
 }
 
 /** Columns in the URL's `cols` parameter: ids joined by commas, each URI-encoded. */
@@ -61,7 +76,9 @@ export function orderByFor(col: Column, dir: 'asc' | 'desc'): string | undefined
   const d = dir.toUpperCase()
   switch (col.kind) {
     case 'metric':
-      return col.agg === 'last' ? `metrics.${quoted(col.key)} ${d}` : `${col.agg}(metrics.${quoted(col.key)}) ${d}`
+      return col.agg === 'last'
+        ? `metrics.${quoted(col.key)} ${d}`
+        : `${col.agg}(metrics.${quoted(col.key)}) ${d}`
     case 'param':
       return `params.${quoted(col.key)} ${d}`
     case 'tag':
@@ -111,11 +128,17 @@ export function cellText(run: TableRun, col: Column, forCsv = false): string {
     case 'attribute':
       switch (col.key) {
         case 'start_time':
-          return forCsv ? (run.start_time ? new Date(run.start_time).toISOString() : '') : formatTime(run.start_time)
+          return forCsv
+            ? run.start_time
+              ? new Date(run.start_time).toISOString()
+              : ''
+            : formatTime(run.start_time)
         case 'duration':
           if (!run.start_time) return ''
           if (!run.end_time) return run.status === 'RUNNING' ? (forCsv ? '' : 'running') : ''
-          return forCsv ? String(run.end_time - run.start_time) : formatDuration(run.end_time - run.start_time)
+          return forCsv
+            ? String(run.end_time - run.start_time)
+            : formatDuration(run.end_time - run.start_time)
         default:
           return String(run[col.key] ?? '')
       }

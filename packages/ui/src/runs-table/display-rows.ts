@@ -2,9 +2,22 @@ import type { RunGroup, TableRun } from './types.ts'
 
 /** One line of the runs grid: a run (possibly nested), a group header, or a note (loading, more). */
 export type DisplayRow =
-  | { kind: 'run'; key: string; run: TableRun; depth: number; expandable: boolean; expanded: boolean }
+  | {
+      kind: 'run'
+      key: string
+      run: TableRun
+      depth: number
+      expandable: boolean
+      expanded: boolean
+    }
   | { kind: 'group'; key: string; group: RunGroup; expanded: boolean }
-  | { kind: 'note'; key: string; depth: number; text: string; action?: { label: string; onClick: () => void } }
+  | {
+      kind: 'note'
+      key: string
+      depth: number
+      text: string
+      action?: { label: string; onClick: () => void }
+    }
 
 /** Children (or a group's runs) once fetched: rows, total and state. */
 export interface Branch {
@@ -34,7 +47,17 @@ export function flattenRuns(
     const expandable = nested && (run.child_count ?? 0) > 0
     const open = expandable && expanded.has(run.run_id)
     out.push({ kind: 'run', key: `${depth}:${run.run_id}`, run, depth, expandable, expanded: open })
-    if (open) appendBranch(run.run_id, branches.get(run.run_id), expanded, branches, nested, depth + 1, out, seen)
+    if (open)
+      appendBranch(
+        run.run_id,
+        branches.get(run.run_id),
+        expanded,
+        branches,
+        nested,
+        depth + 1,
+        out,
+        seen,
+      )
   }
   return out
 }
@@ -58,7 +81,13 @@ function appendBranch(
     return
   }
   flattenRuns(branch.runs, expanded, branches, nested, depth, out, seen)
-  if (branch.total > branch.runs.length) out.push({ kind: 'note', key: `more:${id}`, depth, text: `${branch.total - branch.runs.length} more runs not shown` })
+  if (branch.total > branch.runs.length)
+    out.push({
+      kind: 'note',
+      key: `more:${id}`,
+      depth,
+      text: `${branch.total - branch.runs.length} more runs not shown`,
+    })
 }
 
 /** Group headers, each followed by its runs when expanded (runs of a group are not nested). */
@@ -75,10 +104,20 @@ export function flattenGroups(
     out.push({ kind: 'group', key, group, expanded: open })
     if (!open) continue
     const branch = branches.get(key)
-    if (!branch || branch.loading) out.push({ kind: 'note', key: `loading:${key}`, depth: 1, text: 'Loading…' })
-    else if (branch.error) out.push({ kind: 'note', key: `error:${key}`, depth: 1, text: branch.error })
+    if (!branch || branch.loading)
+      out.push({ kind: 'note', key: `loading:${key}`, depth: 1, text: 'Loading…' })
+    else if (branch.error)
+      out.push({ kind: 'note', key: `error:${key}`, depth: 1, text: branch.error })
     else {
-      for (const run of branch.runs) out.push({ kind: 'run', key: `${key}:${run.run_id}`, run, depth: 1, expandable: false, expanded: false })
+      for (const run of branch.runs)
+        out.push({
+          kind: 'run',
+          key: `${key}:${run.run_id}`,
+          run,
+          depth: 1,
+          expandable: false,
+          expanded: false,
+        })
       if (branch.total > branch.runs.length) {
         out.push({
           kind: 'note',

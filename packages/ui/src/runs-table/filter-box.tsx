@@ -57,7 +57,8 @@ export function FilterBox({
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     const open = menu.items.length > 0
     if (open && e.key === 'ArrowDown') setActive((a) => (a + 1) % menu.items.length)
-    else if (open && e.key === 'ArrowUp') setActive((a) => (a - 1 + menu.items.length) % menu.items.length)
+    else if (open && e.key === 'ArrowUp')
+      setActive((a) => (a - 1 + menu.items.length) % menu.items.length)
     else if (open && (e.key === 'Tab' || e.key === 'Enter')) accept(menu.items[active]!)
     else if (open && e.key === 'Escape') setMenu({ start: 0, items: [] })
     else if (e.key === 'Enter') apply()
@@ -120,7 +121,8 @@ export function FilterBox({
                 accept(item)
               }}
             >
-              <span className="mono">{item.label}</span> <span className="muted">{item.detail}</span>
+              <span className="mono">{item.label}</span>{' '}
+              <span className="muted">{item.detail}</span>
             </li>
           ))}
         </ul>

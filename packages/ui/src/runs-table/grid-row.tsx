@@ -40,8 +40,26 @@ export interface RowProps {
 }
 
 /** One line of the grid: a run, a group header with aggregates, or a note. */
-export function GridRow({ row, index, style, columns, active, selected, rowId, groupLabel, onSelect, onToggleExpand, onActivate }: RowProps) {
-  const className = ['grid-row', row.kind, active ? 'active' : '', selected ? 'selected' : '', row.kind === 'run' && row.run.lifecycle_stage === 'deleted' ? 'deleted' : '']
+export function GridRow({
+  row,
+  index,
+  style,
+  columns,
+  active,
+  selected,
+  rowId,
+  groupLabel,
+  onSelect,
+  onToggleExpand,
+  onActivate,
+}: RowProps) {
+  const className = [
+    'grid-row',
+    row.kind,
+    active ? 'active' : '',
+    selected ? 'selected' : '',
+    row.kind === 'run' && row.run.lifecycle_stage === 'deleted' ? 'deleted' : '',
+  ]
     .filter(Boolean)
     .join(' ')
   const common = {
@@ -74,7 +92,12 @@ export function GridRow({ row, index, style, columns, active, selected, rowId, g
         {columns.map((col, i) =>
           i === 0 ? (
             <div key={col.id} role="gridcell" className="cell" style={{ width: columnWidth(col) }}>
-              <button type="button" className="expander" aria-label={`${row.expanded ? 'Collapse' : 'Expand'} group ${groupLabel} = ${g.value ?? '(none)'}`} onClick={() => onToggleExpand(row)}>
+              <button
+                type="button"
+                className="expander"
+                aria-label={`${row.expanded ? 'Collapse' : 'Expand'} group ${groupLabel} = ${g.value ?? '(none)'}`}
+                onClick={() => onToggleExpand(row)}
+              >
                 {row.expanded ? '▾' : '▸'}
               </button>
               <span className="group-value">
@@ -83,8 +106,15 @@ export function GridRow({ row, index, style, columns, active, selected, rowId, g
               <span className="badge">{g.count}</span>
             </div>
           ) : (
-            <div key={col.id} role="gridcell" className="cell num" style={{ width: columnWidth(col) }}>
-              {col.kind === 'metric' && col.agg === 'last' && g.metrics?.[col.key] ? <Aggregate a={g.metrics[col.key]!} /> : null}
+            <div
+              key={col.id}
+              role="gridcell"
+              className="cell num"
+              style={{ width: columnWidth(col) }}
+            >
+              {col.kind === 'metric' && col.agg === 'last' && g.metrics?.[col.key] ? (
+                <Aggregate a={g.metrics[col.key]!} />
+              ) : null}
             </div>
           ),
         )}
@@ -97,16 +127,38 @@ export function GridRow({ row, index, style, columns, active, selected, rowId, g
     onSelect(index, e.shiftKey)
   }
   return (
-    <div {...common} aria-selected={selected} aria-expanded={row.expandable ? row.expanded : undefined}>
+    <div
+      {...common}
+      aria-selected={selected}
+      aria-expanded={row.expandable ? row.expanded : undefined}
+    >
       <div role="gridcell" className="cell check">
-        <input type="checkbox" tabIndex={-1} aria-label={`Select run ${run.run_name || run.run_id}`} checked={selected} onClick={onCheck} onChange={() => undefined} />
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          aria-label={`Select run ${run.run_name || run.run_id}`}
+          checked={selected}
+          onClick={onCheck}
+          onChange={() => undefined}
+        />
       </div>
       {columns.map((col) => {
         if (col.kind === 'attribute' && col.key === 'run_name') {
           return (
-            <div key={col.id} role="gridcell" className="cell name" style={{ width: columnWidth(col), paddingLeft: 6 + 16 * row.depth }}>
+            <div
+              key={col.id}
+              role="gridcell"
+              className="cell name"
+              style={{ width: columnWidth(col), paddingLeft: 6 + 16 * row.depth }}
+            >
               {row.expandable ? (
-                <button type="button" tabIndex={-1} className="expander" aria-label={`${row.expanded ? 'Collapse' : 'Expand'} child runs of ${run.run_name}`} onClick={() => onToggleExpand(row)}>
+                <button
+                  type="button"
+                  tabIndex={-1}
+                  className="expander"
+                  aria-label={`${row.expanded ? 'Collapse' : 'Expand'} child runs of ${run.run_name}`}
+                  onClick={() => onToggleExpand(row)}
+                >
                   {row.expanded ? '▾' : '▸'}
                 </button>
               ) : (
@@ -129,7 +181,13 @@ export function GridRow({ row, index, style, columns, active, selected, rowId, g
         }
         const text = cellText(run, col)
         return (
-          <div key={col.id} role="gridcell" className={col.kind === 'metric' ? 'cell num' : 'cell'} style={{ width: columnWidth(col) }} title={text}>
+          <div
+            key={col.id}
+            role="gridcell"
+            className={col.kind === 'metric' ? 'cell num' : 'cell'}
+            style={{ width: columnWidth(col) }}
+            title={text}
+          >
             {text}
           </div>
         )
@@ -142,7 +200,10 @@ function Aggregate({ a }: { a: { mean: unknown; min: unknown; max: unknown } }) 
   const f = (v: unknown): string => formatNumber(v as number, 4)
   return (
     <span className="aggregate" title={`mean ${f(a.mean)}, min ${f(a.min)}, max ${f(a.max)}`}>
-      {f(a.mean)} <span className="muted">[{f(a.min)}–{f(a.max)}]</span>
+      {f(a.mean)}{' '}
+      <span className="muted">
+        [{f(a.min)}–{f(a.max)}]
+      </span>
     </span>
   )
 }

@@ -61,7 +61,10 @@ export function RunsGrid(p: RunsGridProps) {
   }
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (e.target !== e.currentTarget) return
-    const pageRows = Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 600) - HEADER_HEIGHT) / ROW_HEIGHT) - 1)
+    const pageRows = Math.max(
+      1,
+      Math.floor(((scroller.current?.clientHeight ?? 600) - HEADER_HEIGHT) / ROW_HEIGHT) - 1,
+    )
     const row = p.rows[p.active]
     switch (e.key) {
       case 'ArrowDown':
@@ -90,10 +93,16 @@ export function RunsGrid(p: RunsGridProps) {
         if (row) p.onOpen(row)
         break
       case 'ArrowRight':
-        if (row && ((row.kind === 'run' && row.expandable) || row.kind === 'group') && !row.expanded) p.onToggleExpand(row)
+        if (
+          row &&
+          ((row.kind === 'run' && row.expandable) || row.kind === 'group') &&
+          !row.expanded
+        )
+          p.onToggleExpand(row)
         break
       case 'ArrowLeft':
-        if (row && (row.kind === 'run' || row.kind === 'group') && row.expanded) p.onToggleExpand(row)
+        if (row && (row.kind === 'run' || row.kind === 'group') && row.expanded)
+          p.onToggleExpand(row)
         break
       default:
         return
@@ -118,20 +127,47 @@ export function RunsGrid(p: RunsGridProps) {
       <div role="rowgroup" className="grid-head" style={{ width, height: HEADER_HEIGHT }}>
         <div role="row" aria-rowindex={1} className="grid-row header">
           <div role="columnheader" className="cell check">
-            <input type="checkbox" aria-label="Select all loaded runs" checked={p.allSelected} onChange={p.onSelectAll} />
+            <input
+              type="checkbox"
+              aria-label="Select all loaded runs"
+              checked={p.allSelected}
+              onChange={p.onSelectAll}
+            />
           </div>
           {p.columns.map((col) => (
-            <HeaderCell key={col.id} col={col} sort={p.sort} dir={p.dir} removable={p.chosen.has(col.id)} onSort={p.onSort} onRemove={p.onRemoveColumn} />
+            <HeaderCell
+              key={col.id}
+              col={col}
+              sort={p.sort}
+              dir={p.dir}
+              removable={p.chosen.has(col.id)}
+              onSort={p.onSort}
+              onRemove={p.onRemoveColumn}
+            />
           ))}
         </div>
       </div>
-      <div role="rowgroup" className="grid-body" style={{ width, height: virtualizer.getTotalSize() }}>
+      <div
+        role="rowgroup"
+        className="grid-body"
+        style={{ width, height: virtualizer.getTotalSize() }}
+      >
         {items.map((item) => {
           const row = p.rows[item.index]
-          const style = { transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT }
+          const style = {
+            transform: `translateY(${item.start - HEADER_HEIGHT}px)`,
+            height: ROW_HEIGHT,
+          }
           if (!row) {
             return (
-              <div key={item.key} role="row" aria-rowindex={item.index + 2} id={`${baseId}-${item.index}`} className={`grid-row pending${item.index === p.active ? ' active' : ''}`} style={style}>
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 2}
+                id={`${baseId}-${item.index}`}
+                className={`grid-row pending${item.index === p.active ? ' active' : ''}`}
+                style={style}
+              >
                 <div role="gridcell" className="cell muted">
                   Loading…
                 </div>
@@ -140,19 +176,19 @@ export function RunsGrid(p: RunsGridProps) {
           }
           return (
             <GridRow
-                key={item.key}
-                style={style}
-                row={row}
-                index={item.index}
-                rowId={`${baseId}-${item.index}`}
-                columns={p.columns}
-                active={item.index === p.active}
-                selected={row.kind === 'run' && p.selected.has(row.run.run_id)}
-                groupLabel={p.groupLabel}
-                onSelect={p.onSelect}
-                onToggleExpand={p.onToggleExpand}
-                onActivate={p.setActive}
-              />
+              key={item.key}
+              style={style}
+              row={row}
+              index={item.index}
+              rowId={`${baseId}-${item.index}`}
+              columns={p.columns}
+              active={item.index === p.active}
+              selected={row.kind === 'run' && p.selected.has(row.run.run_id)}
+              groupLabel={p.groupLabel}
+              onSelect={p.onSelect}
+              onToggleExpand={p.onToggleExpand}
+              onActivate={p.setActive}
+            />
           )
         })}
       </div>
@@ -160,16 +196,41 @@ export function RunsGrid(p: RunsGridProps) {
   )
 }
 
-function HeaderCell({ col, sort, dir, removable, onSort, onRemove }: { col: Column; sort: Column; dir: 'asc' | 'desc'; removable: boolean; onSort: (c: Column) => void; onRemove: (c: Column) => void }) {
+function HeaderCell({
+  col,
+  sort,
+  dir,
+  removable,
+  onSort,
+  onRemove,
+}: {
+  col: Column
+  sort: Column
+  dir: 'asc' | 'desc'
+  removable: boolean
+  onSort: (c: Column) => void
+  onRemove: (c: Column) => void
+}) {
   const sorted = sort.id === col.id
   const sortable = orderByFor(col, 'asc') !== undefined
   const label = columnLabel(col)
   const kind = col.kind === 'attribute' ? '' : col.kind
   return (
-    <div role="columnheader" className={`cell ${col.kind === 'metric' ? 'num' : ''}`} style={{ width: columnWidth(col) }} aria-sort={sorted ? (dir === 'asc' ? 'ascending' : 'descending') : undefined} title={col.id}>
+    <div
+      role="columnheader"
+      className={`cell ${col.kind === 'metric' ? 'num' : ''}`}
+      style={{ width: columnWidth(col) }}
+      aria-sort={sorted ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
+      title={col.id}
+    >
       {kind && <span className={`kind ${kind}`}>{kind[0]}</span>}
       {sortable ? (
-        <button type="button" className="sort-button" aria-label={`Sort by ${col.id}`} onClick={() => onSort(col)}>
+        <button
+          type="button"
+          className="sort-button"
+          aria-label={`Sort by ${col.id}`}
+          onClick={() => onSort(col)}
+        >
           {label}
           <span aria-hidden="true">{sorted ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
         </button>
@@ -177,7 +238,12 @@ function HeaderCell({ col, sort, dir, removable, onSort, onRemove }: { col: Colu
         <span>{label}</span>
       )}
       {removable && (
-        <button type="button" className="ghost remove-col" aria-label={`Remove column ${col.id}`} onClick={() => onRemove(col)}>
+        <button
+          type="button"
+          className="ghost remove-col"
+          aria-label={`Remove column ${col.id}`}
+          onClick={() => onRemove(col)}
+        >
           ×
         </button>
       )}

@@ -32,7 +32,12 @@ export function SelectionBar({
       <button type="button" disabled={n < 1} onClick={() => navigate(`/charts?runs=${runs}`)}>
         Chart
       </button>
-      <button type="button" className="danger" disabled={n < 1} onClick={() => setConfirm('delete')}>
+      <button
+        type="button"
+        className="danger"
+        disabled={n < 1}
+        onClick={() => setConfirm('delete')}
+      >
         Delete
       </button>
       <button type="button" disabled={n < 1} onClick={() => setConfirm('restore')}>
@@ -48,14 +53,28 @@ export function SelectionBar({
       )}
       {confirm && (
         <ConfirmDialog
-          title={confirm === 'delete' ? `Delete ${n} run${n === 1 ? '' : 's'}` : `Restore ${n} run${n === 1 ? '' : 's'}`}
-          message={<p>{confirm === 'delete' ? 'Deleted runs can be restored until they are deleted permanently (logbook gc).' : 'Restore the selected runs?'}</p>}
+          title={
+            confirm === 'delete'
+              ? `Delete ${n} run${n === 1 ? '' : 's'}`
+              : `Restore ${n} run${n === 1 ? '' : 's'}`
+          }
+          message={
+            <p>
+              {confirm === 'delete'
+                ? 'Deleted runs can be restored until they are deleted permanently (logbook gc).'
+                : 'Restore the selected runs?'}
+            </p>
+          }
           confirmLabel={confirm === 'delete' ? 'Delete' : 'Restore'}
           danger={confirm === 'delete'}
           onClose={() => setConfirm(undefined)}
           onConfirm={async () => {
             const failures = await bulkLifecycle(confirm, selectedIds)
-            onChanged(failures.length ? `${failures.length} of ${n} failed: ${failures[0]!.message}` : undefined)
+            onChanged(
+              failures.length
+                ? `${failures.length} of ${n} failed: ${failures[0]!.message}`
+                : undefined,
+            )
           }}
         />
       )}

@@ -9,7 +9,10 @@ const BRANCH_LIMIT = 500
  * Expanded parents and groups with their fetched runs. `requestFor(key)` gives the runs/table request
  * of a branch; everything is dropped when `resetKey` (the view) changes.
  */
-export function useBranches(resetKey: string, requestFor: (key: string) => TableRequest | undefined) {
+export function useBranches(
+  resetKey: string,
+  requestFor: (key: string) => TableRequest | undefined,
+) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set())
   const [branches, setBranches] = useState<Map<string, Branch>>(new Map())
   const controllers = useRef(new Map<string, AbortController>())
@@ -32,10 +35,19 @@ export function useBranches(resetKey: string, requestFor: (key: string) => Table
     setBranches((m) => new Map(m).set(key, { runs: [], total: 0, loading: true }))
     fetchAll(request, BRANCH_LIMIT, controller.signal).then(
       ({ runs, total }) => {
-        if (!controller.signal.aborted) setBranches((m) => new Map(m).set(key, { runs, total, loading: false }))
+        if (!controller.signal.aborted)
+          setBranches((m) => new Map(m).set(key, { runs, total, loading: false }))
       },
       (err: unknown) => {
-        if (!controller.signal.aborted) setBranches((m) => new Map(m).set(key, { runs: [], total: 0, loading: false, error: err instanceof Error ? err.message : String(err) }))
+        if (!controller.signal.aborted)
+          setBranches((m) =>
+            new Map(m).set(key, {
+              runs: [],
+              total: 0,
+              loading: false,
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          )
       },
     )
   }, [])

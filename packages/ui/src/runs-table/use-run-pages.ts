@@ -22,7 +22,14 @@ export interface RunPages {
  */
 export function useRunPages(request: TableRequest | undefined, pageSize = PAGE_SIZE): RunPages {
   const key = request ? JSON.stringify(request) : ''
-  const [state, setState] = useState<{ key: string; runs: TableRun[]; total?: number; token?: string; done: boolean; error?: Error }>({
+  const [state, setState] = useState<{
+    key: string
+    runs: TableRun[]
+    total?: number
+    token?: string
+    done: boolean
+    error?: Error
+  }>({
     key: '',
     runs: [],
     done: false,
@@ -38,26 +45,37 @@ export function useRunPages(request: TableRequest | undefined, pageSize = PAGE_S
       const controller = new AbortController()
       inflight.current = controller
       setLoading(true)
-      logbook.post<TablePage>('runs/table', { ...request, max_results: pageSize, page_token: token }, controller.signal).then(
-        (page) => {
-          if (controller.signal.aborted) return
-          inflight.current = undefined
-          setLoading(false)
-          setState((prev) => ({
-            key,
-            runs: reset ? (page.runs ?? []) : [...prev.runs, ...(page.runs ?? [])],
-            total: page.total,
-            token: page.next_page_token,
-            done: !page.next_page_token,
-          }))
-        },
-        (error: unknown) => {
-          if (controller.signal.aborted) return
-          inflight.current = undefined
-          setLoading(false)
-          setState((prev) => ({ ...prev, key, error: error instanceof Error ? error : new Error(String(error)), done: true }))
-        },
-      )
+      logbook
+        .post<TablePage>(
+          'runs/table',
+          { ...request, max_results: pageSize, page_token: token },
+          controller.signal,
+        )
+        .then(
+          (page) => {
+            if (controller.signal.aborted) return
+            inflight.current = undefined
+            setLoading(false)
+            setState((prev) => ({
+              key,
+              runs: reset ? (page.runs ?? []) : [...prev.runs, ...(page.runs ?? [])],
+              total: page.total,
+              token: page.next_page_token,
+              done: !page.next_page_token,
+            }))
+          },
+          (error: unknown) => {
+            if (controller.signal.aborted) return
+            inflight.current = undefined
+            setLoading(false)
+            setState((prev) => ({
+              ...prev,
+              key,
+              error: error instanceof Error ? error : new Error(String(error)),
+              done: true,
+            }))
+          },
+        )
     },
     // `key` stands for `request`
     [key, pageSize],
@@ -88,12 +106,20 @@ export function useRunPages(request: TableRequest | undefined, pageSize = PAGE_S
 }
 
 /** All runs of one request (children of a parent, runs of a group), up to `limit`. */
-export async function fetchAll(request: TableRequest, limit: number, signal?: AbortSignal): Promise<{ runs: TableRun[]; total: number }> {
+export async function fetchAll(
+  request: TableRequest,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<{ runs: TableRun[]; total: number }> {
   const runs: TableRun[] = []
   let token: string | undefined
   let total = 0
   do {
-    const page = await logbook.post<TablePage>('runs/table', { ...request, max_results: Math.min(1000, limit - runs.length), page_token: token }, signal)
+    const page = await logbook.post<TablePage>(
+      'runs/table',
+      { ...request, max_results: Math.min(1000, limit - runs.length), page_token: token },
+      signal,
+    )
     runs.push(...(page.runs ?? []))
     total = page.total
     token = page.next_page_token

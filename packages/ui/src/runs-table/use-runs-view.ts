@@ -18,24 +18,49 @@ export function groupFilter(group: Column, value: string | null): string {
  * Data of the runs page for one view: experiment names and keys, pages of runs (or groups), expanded
  * parents/groups, flattened into grid lines.
  */
-export function useRunsView(experimentIds: string[], view: ViewState, openAsFilter: (g: RunGroup) => void) {
+export function useRunsView(
+  experimentIds: string[],
+  view: ViewState,
+  openAsFilter: (g: RunGroup) => void,
+) {
   const idsKey = experimentIds.join(',')
   const experiments = useLoad(
-    (signal) => Promise.all(experimentIds.map((id) => mlflow.get<{ experiment: { experiment_id: string; name: string } }>('experiments/get', { experiment_id: id }, { signal }))),
+    (signal) =>
+      Promise.all(
+        experimentIds.map((id) =>
+          mlflow.get<{ experiment: { experiment_id: string; name: string } }>(
+            'experiments/get',
+            { experiment_id: id },
+            { signal },
+          ),
+        ),
+      ),
     [idsKey],
   )
-  const keys = useLoad((signal) => logbook.get<ExperimentKeys>('experiments/keys', { experiment_ids: experimentIds }, signal), [idsKey])
+  const keys = useLoad(
+    (signal) =>
+      logbook.get<ExperimentKeys>('experiments/keys', { experiment_ids: experimentIds }, signal),
+    [idsKey],
+  )
   const request = useMemo(() => tableRequest(experimentIds, view), [idsKey, JSON.stringify(view)])
   const requestKey = JSON.stringify(request)
   const pages = useRunPages(view.group ? undefined : request)
 
-  const groupMetrics = view.columns.filter((c) => c.kind === 'metric' && c.agg === 'last').map((c) => c.key)
+  const groupMetrics = view.columns
+    .filter((c) => c.kind === 'metric' && c.agg === 'last')
+    .map((c) => c.key)
   const groups = useLoad(
     (signal) =>
       view.group
         ? logbook.post<{ groups?: RunGroup[] }>(
             'runs/groups',
-            { experiment_ids: experimentIds, filter: request.filter, run_view_type: request.run_view_type, group_by: view.group.id, metrics: groupMetrics },
+            {
+              experiment_ids: experimentIds,
+              filter: request.filter,
+              run_view_type: request.run_view_type,
+              group_by: view.group.id,
+              metrics: groupMetrics,
+            },
             signal,
           )
         : Promise.resolve({ groups: [] }),
@@ -59,12 +84,36 @@ export function useRunsView(experimentIds: string[], view: ViewState, openAsFilt
   const rows: DisplayRow[] = useMemo(
     () =>
       view.group
-        ? flattenGroups(groups.data?.groups ?? [], branches.expanded, branches.branches, openAsFilter)
+        ? flattenGroups(
+            groups.data?.groups ?? [],
+            branches.expanded,
+            branches.branches,
+            openAsFilter,
+          )
         : flattenRuns(pages.runs, branches.expanded, branches.branches, view.nested),
-    [view.group, view.nested, groups.data, pages.runs, branches.expanded, branches.branches, openAsFilter],
+    [
+      view.group,
+      view.nested,
+      groups.data,
+      pages.runs,
+      branches.expanded,
+      branches.branches,
+      openAsFilter,
+    ],
   )
-  const pending = view.group || !pages.hasMore ? 0 : Math.max(1, (pages.total ?? 0) - pages.runs.length)
+  const pending =
+    view.group || !pages.hasMore ? 0 : Math.max(1, (pages.total ?? 0) - pages.runs.length)
   const error = view.group ? groups.error : pages.error
   const names = (experiments.data ?? []).map((e) => e.experiment)
-  return { names, keys: keys.data ?? {}, pages, groups, branches, rows, pending, error, loading: view.group ? groups.loading : pages.loading }
+  return {
+    names,
+    keys: keys.data ?? {},
+    pages,
+    groups,
+    branches,
+    rows,
+    pending,
+    error,
+    loading: view.group ? groups.loading : pages.loading,
+  }
 }

@@ -26,7 +26,8 @@ export function fixedColumns(severalExperiments: boolean): Column[] {
     { id: 'attributes.duration', kind: 'attribute', key: 'duration' },
     { id: 'attributes.user_id', kind: 'attribute', key: 'user_id' },
   ]
-  if (severalExperiments) cols.push({ id: 'attributes.experiment_id', kind: 'attribute', key: 'experiment_id' })
+  if (severalExperiments)
+    cols.push({ id: 'attributes.experiment_id', kind: 'attribute', key: 'experiment_id' })
   return cols
 }
 
@@ -47,7 +48,14 @@ export function readViewState(query: URLSearchParams): ViewState {
 export function tableRequest(experimentIds: string[], view: ViewState): TableRequest {
   const columns = { params: [] as string[], metrics: [] as string[], tags: [] as string[] }
   for (const col of view.columns) {
-    const list = col.kind === 'metric' ? columns.metrics : col.kind === 'param' ? columns.params : col.kind === 'tag' ? columns.tags : undefined
+    const list =
+      col.kind === 'metric'
+        ? columns.metrics
+        : col.kind === 'param'
+          ? columns.params
+          : col.kind === 'tag'
+            ? columns.tags
+            : undefined
     if (list && !list.includes(col.key)) list.push(col.key)
   }
   const order = orderByFor(view.sort, view.dir)
