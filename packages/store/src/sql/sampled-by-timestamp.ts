@@ -24,12 +24,13 @@ export async function sampleByTimestamp(ctx: StoreContext, s: SeriesRef): Promis
   }
   const lo = s.minX ?? Number(bounds?.lo)
   const span = (s.maxX ?? Number(bounds?.hi)) - lo + 1
-  // Integer bucket number floor((t - lo) * buckets / span) in both dialects.
+  // Integer bucket number floor((t - lo) * buckets / span) in both dialects; `group by 1` because
+  // PostgreSQL does not match the select's expression to a copy with other parameter numbers.
   const bucket = sql`(m.timestamp - cast(${lo} as bigint)) * cast(${s.buckets} as bigint) / cast(${span} as bigint)`
   const { rows } = await sql<{ b: Num; x: Num; xt: Num; n: Num; mn: number | null; mx: number | null }>`
     select ${bucket} as b, min(m.timestamp) as x, max(m.timestamp) as xt, count(*) as n,
       min(case when m.is_nan = 0 then m.value end) as mn, max(case when m.is_nan = 0 then m.value end) as mx
-    from metrics m where ${range} group by ${bucket}`.execute(ctx.db)
+    from metrics m where ${range} group by 1`.execute(ctx.db)
   rows.sort((a, b) => Number(a.b) - Number(b.b))
   // `last`: the point at the bucket's greatest timestamp; ties go to the greatest (step, value).
   const ends = [...new Set(rows.map((r) => Number(r.xt)))]
