@@ -41,9 +41,9 @@ export default tseslint.config(
     rules: restrict(['@logbook/cli', 'pg', 'better-sqlite3', 'kysely'], 'server talks to storage only through @logbook/store'),
   },
   {
-    // node.ts is the Node-only entry (@logbook/sdk/node); testing/ spawns a real server for tests.
+    // node.ts is the Node-only entry (@logbook/sdk/node) with its modules in node/; testing/ spawns a real server for tests.
     files: ['packages/sdk/src/**/*.ts'],
-    ignores: ['packages/sdk/src/node.ts', 'packages/sdk/src/testing/**', '**/*.test.ts'],
+    ignores: ['packages/sdk/src/node.ts', 'packages/sdk/src/node/**', 'packages/sdk/src/testing/**', '**/*.test.ts'],
     rules: restrict(['node:*', '@logbook/store', '@logbook/server', '@logbook/artifacts', '@logbook/cli', '**/store/src/**', '**/server/src/**', '**/artifacts/src/**', '**/cli/src/**'], 'the sdk is fetch-only and browser-safe: core only, no Node built-ins'),
   },
   {
