@@ -96,6 +96,17 @@ export async function listVersions(transport: Transport, name: string): Promise<
   return versions.sort((a, b) => Number(a.version) - Number(b.version))
 }
 
+/** True when a registered model of this name exists. */
+export async function modelExists(transport: Transport, name: string): Promise<boolean> {
+  try {
+    await transport.json('GET', `${API}/registered-models/get${queryString({ name })}`)
+    return true
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'RESOURCE_DOES_NOT_EXIST') return false
+    throw e
+  }
+}
+
 /** Create a registered model; false when the name is taken already. */
 export async function createModel(transport: Transport, model: ModelRecord): Promise<boolean> {
   try {

@@ -17,7 +17,7 @@ import type {
   RunWriter,
   TransferSink,
 } from './model.ts'
-import { createModel, createVersion, setAlias } from './registry-api.ts'
+import { createModel, createVersion, modelExists, setAlias } from './registry-api.ts'
 import { rewriteSource } from './source-rewrite.ts'
 import type { MappedRun } from './source-rewrite.ts'
 
@@ -134,7 +134,7 @@ export class ServerSink implements TransferSink {
   }
 
   /** Fail before writing anything when a name is taken and neither --merge nor a prefix allows it. */
-  async check(experiments: ExperimentRecord[]): Promise<void> {
+  async check(experiments: ExperimentRecord[], models: ModelBundle[]): Promise<void> {
     for (const experiment of experiments) {
       const name = this.targetName(experiment)
       const found = await this.existing(name)
@@ -146,6 +146,12 @@ export class ServerSink implements TransferSink {
         throw new Error(
           `Experiment '${name}' already exists on the target; use --merge to add runs to it or --experiment-name-prefix`,
         )
+      }
+    }
+    if (this.options.merge) return
+    for (const { model } of models) {
+      if (await modelExists(this.client.transport, model.name)) {
+        throw new Error(`Registered model '${model.name}' already exists on the target; use --merge to add versions to it`)
       }
     }
   }
@@ -193,7 +199,7 @@ export class ServerSink implements TransferSink {
     const { model, versions } = bundle
     const transport = this.client.transport
     if (!(await createModel(transport, model)) && !this.options.merge) {
-      throw new Error(`Registered model '${model.name}' already exists on the target; use --merge`)
+      throw new Error(`Registered model '${model.name}' already exists on the target; use --merge to add versions to it`)
     }
     const numbers = new Map<string, string>()
     for (const v of versions) {

@@ -2,7 +2,14 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ExperimentRecord, RunRecord, TransferCounts, TransferSink, TransferSource } from './model.ts'
+import type {
+  ExperimentRecord,
+  ModelBundle,
+  RunRecord,
+  TransferCounts,
+  TransferSink,
+  TransferSource,
+} from './model.ts'
 
 /** What a transfer reports progress to (the CLI's shared `Progress` bar fits). */
 export interface TransferProgress {
@@ -13,7 +20,7 @@ export interface TransferProgress {
 
 /** A sink that can refuse a transfer before writing anything (name collisions). */
 interface CheckingSink extends TransferSink {
-  check?(experiments: ExperimentRecord[]): Promise<void>
+  check?(experiments: ExperimentRecord[], models: ModelBundle[]): Promise<void>
 }
 
 /** Copy everything `source` yields into `sink`; returns what was carried. */
@@ -31,10 +38,15 @@ export async function transfer(
     models: 0,
     modelVersions: 0,
   }
+  // First pass over metadata only: which runs travel, hence which models, so that the sink can
+  // refuse (name collisions) before anything is written.
   const experiments: ExperimentRecord[] = []
   for await (const e of source.experiments()) experiments.push(e)
-  await sink.check?.(experiments)
   const runIds = new Set<string>()
+  for (const e of experiments) for await (const run of source.runs(e)) runIds.add(run.runId)
+  const models: ModelBundle[] = []
+  for await (const bundle of source.models(runIds)) models.push(bundle)
+  await sink.check?.(experiments, models)
   let total = 0
   const tmpDir = await mkdtemp(join(tmpdir(), 'logbook-transfer-'))
   try {
@@ -48,12 +60,11 @@ export async function transfer(
       progress?.setTotal(total)
       for (const run of runs) {
         await copyRun(source, sink, experiment, run, tmpDir, counts)
-        runIds.add(run.runId)
         counts.runs += 1
         progress?.advance(1, 1)
       }
     }
-    for await (const bundle of source.models(runIds)) {
+    for (const bundle of models) {
       await sink.model(bundle)
       counts.models += 1
       counts.modelVersions += bundle.versions.length
