@@ -6,8 +6,17 @@ export { DEFAULT_RETRY, NetworkError, isRetryable } from './http.ts'
 export type { RetryPolicy } from './http.ts'
 export { MetricQueue } from './metric-queue.ts'
 export type { MetricQueueOptions } from './metric-queue.ts'
-export { Run, proxyArtifactRoot } from './run.ts'
-export type { MetricOptions, RunQueueOptions, Scalar } from './run.ts'
+export { Run, proxyArtifactRoot, setLocalFileReader } from './run.ts'
+export type {
+  ArtifactSource,
+  LocalFile,
+  LocalFileReader,
+  LocalPath,
+  MetricOptions,
+  RunQueueOptions,
+  Scalar,
+} from './run.ts'
 export { resolveExperimentId, startRun } from './start-run.ts'
 export type { StartRunOptions } from './start-run.ts'
 export { MlflowError, isMlflowError } from '@logbook/core'
+export { MetricBatch } from './metric-batch.ts'

@@ -1,13 +1,17 @@
 import { execFile } from 'node:child_process'
-import { readFile, readdir, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { hostname, userInfo } from 'node:os'
-import { basename, dirname, join, relative, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { TAG_GIT_COMMIT, TAG_SOURCE_NAME, TAG_SOURCE_TYPE, TAG_USER } from '@logbook/core'
+import { readLocalFiles } from './node/local-files.ts'
+import { setLocalFileReader } from './run.ts'
 import type { Run } from './run.ts'
 import { startRun as startBrowserRun } from './start-run.ts'
 import type { StartRunOptions } from './start-run.ts'
 
 export * from './index.ts'
+
+setLocalFileReader(readLocalFiles)
 
 /** Options of the Node `startRun`: the portable options plus automatic context capture. */
 export interface NodeStartRunOptions extends StartRunOptions {
@@ -147,25 +151,17 @@ export async function startRun(options: NodeStartRunOptions = {}): Promise<Run> 
 /**
  * Upload a local file or folder like MLflow's log_artifact(s): a file lands at
  * `<artifactDir>/<file name>`, a folder's contents under `<artifactDir>` (the run root by default).
+ * Same as `run.logArtifact({ localPath }, artifactDir)`; returns the number of files uploaded.
  */
 export async function logLocalArtifacts(
   run: Run,
   localPath: string,
   artifactDir = '',
 ): Promise<number> {
-  const prefix = artifactDir.replace(/^\/+|\/+$/g, '')
-  const under = (name: string): string => (prefix === '' ? name : `${prefix}/${name}`)
-  if (!(await stat(localPath)).isDirectory()) {
-    await run.logArtifact(await readFile(localPath), under(basename(localPath)))
-    return 1
-  }
-  const entries = await readdir(localPath, { recursive: true, withFileTypes: true })
+  const dir = artifactDir.replace(/^\/+|\/+$/g, '')
   let count = 0
-  for (const entry of entries) {
-    if (!entry.isFile()) continue
-    const full = join(entry.parentPath, entry.name)
-    const rel = relative(localPath, full).split(/[\\/]/).join('/')
-    await run.logArtifact(await readFile(full), under(rel))
+  for await (const file of readLocalFiles(localPath)) {
+    await run.logArtifact(file.data, dir === '' ? file.path : `${dir}/${file.path}`)
     count++
   }
   return count

@@ -17,6 +17,34 @@ export interface MetricOptions {
 /** Param and tag values are stored as strings; other values go through `String()`. */
 export type Scalar = string | number | boolean
 
+/** A local file or folder to upload (Node entry only). */
+export interface LocalPath {
+  localPath: string
+}
+
+/** What `logArtifact` accepts: bytes, a Blob/File, a UTF-8 string or a local file or folder. */
+export type ArtifactSource = Blob | Uint8Array | string | LocalPath
+
+/** One file of a local upload: its path relative to what was named, and its contents. */
+export interface LocalFile {
+  path: string
+  data: Blob | Uint8Array
+}
+
+/** Lists and opens local files; installed by the Node entry so the browser entry stays fetch-only. */
+export type LocalFileReader = (localPath: string) => AsyncIterable<LocalFile>
+
+let localFileReader: LocalFileReader | undefined
+
+/** Install the reader behind `logArtifact({ localPath })` (called by `@logbook/sdk/node`). */
+export function setLocalFileReader(reader: LocalFileReader): void {
+  localFileReader = reader
+}
+
+function isLocalPath(source: ArtifactSource): source is LocalPath {
+  return typeof (source as { localPath?: unknown }).localPath === 'string'
+}
+
 function toKeyValues(record: Record<string, Scalar>): KeyValue[] {
   return Object.entries(record).map(([key, value]) => ({ key, value: String(value) }))
 }
@@ -82,7 +110,8 @@ export class Run implements AsyncDisposable {
   /** Queue one metric point; returns at once, never waits on the network (throws once ended). */
   logMetric(key: string, value: number, opts: MetricOptions = {}): void {
     if (this.ended) throw new Error(`Run ${this.id} has ended; metric '${key}' was not logged`)
-    this.queue.push({ key, value, step: opts.step ?? 0, timestamp: opts.timestamp ?? Date.now() })
+    if (typeof value !== 'number') throw new TypeError(`Metric '${key}': value must be a number`)
+    this.queue.add(key, value, opts.step ?? 0, opts.timestamp ?? Date.now())
   }
 
   /** Queue several metrics sharing one step and timestamp. */
@@ -105,8 +134,31 @@ export class Run implements AsyncDisposable {
     }
   }
 
-  /** Upload bytes, a Blob or a UTF-8 string as the artifact `path` of this run. */
-  async logArtifact(data: Blob | Uint8Array | string, path: string): Promise<void> {
+  /**
+   * Upload an artifact. Bytes, a Blob or a UTF-8 string are stored at the artifact file `path`
+   * (a `File`'s own name when `path` is omitted). `{ localPath }` uploads a local file or a whole
+   * folder like MLflow's `log_artifact(s)`: a file lands at `<path>/<file name>`, a folder's
+   * contents under `<path>` (the run's root by default); it needs the Node entry
+   * (`@logbook/sdk/node`), which reads files as streams.
+   */
+  async logArtifact(source: ArtifactSource, path?: string): Promise<void> {
+    if (isLocalPath(source)) {
+      const reader = localFileReader
+      if (!reader) throw new Error('logArtifact({ localPath }) needs the Node entry @logbook/sdk/node')
+      const dir = (path ?? '').replace(/^\/+|\/+$/g, '')
+      for await (const file of reader(source.localPath)) {
+        await this.upload(file.data, dir === '' ? file.path : `${dir}/${file.path}`)
+      }
+      return
+    }
+    const name = path ?? (source as { name?: unknown }).name
+    if (typeof name !== 'string' || name === '') {
+      throw new Error('logArtifact(data, path): the artifact path is required for bytes and strings')
+    }
+    await this.upload(source, name)
+  }
+
+  private async upload(data: Blob | Uint8Array | string, path: string): Promise<void> {
     const root = proxyArtifactRoot(this.info.artifact_uri)
     const clean = path.replace(/^\/+/, '')
     await this.client.uploadArtifact(root === '' ? clean : `${root}/${clean}`, data)
