@@ -1,3 +1,115 @@
+import { useMemo } from 'react'
+import { mlflow, useLoad } from '../api.ts'
+import { runColor } from '../charts/colors.ts'
+import type { ChartRun } from '../charts/series.ts'
+import { ColumnChooser } from '../compare/column-chooser.tsx'
+import { buildColumns, differs, type Column } from '../compare/compare-data.ts'
+import { DiffTable } from '../compare/diff-table.tsx'
+import { ParallelCoordinates } from '../compare/parallel-coordinates.tsx'
+import { ScatterPlot } from '../compare/scatter-plot.tsx'
+import '../compare/compare.css'
+import { Link, setQuery, useLocation } from '../router.tsx'
+import { runLabel, type WireRun } from '../run/types.ts'
+
+const list = (value: string | null): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+
+/** Columns that vary across the runs first: they are what a comparison is about. */
+function defaultAxes(columns: Column[], ids: string[]): string[] {
+  const varying = columns.filter((c) => differs(c, ids))
+  const params = varying.filter((c) => c.kind === 'param').slice(0, 4)
+  const metrics = (varying.some((c) => c.kind === 'metric') ? varying : columns).filter((c) => c.kind === 'metric').slice(0, 3)
+  return [...params, ...metrics].map((c) => c.id)
+}
+
+/** /compare?runs=a,b,c[&diff=1][&axes=params.lr,metrics.loss][&sx=..&sy=..] */
 export function ComparePage() {
-  return <main className="page"><h1>ComparePage</h1><p>Not built yet.</p></main>
+  const { query } = useLocation()
+  const runIds = list(query.get('runs'))
+  const onlyDiff = query.get('diff') === '1'
+  const loaded = useLoad(
+    (signal) => Promise.all(runIds.map((id) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run))),
+    [runIds.join(',')],
+  )
+  const runs = useMemo(
+    (): ChartRun[] => (loaded.data ?? []).map((r, i) => ({ id: r.info.run_id, name: runLabel(r.info), color: runColor(i), startTime: r.info.start_time ?? 0 })),
+    [loaded.data],
+  )
+  const columns = useMemo(() => buildColumns(loaded.data ?? []), [loaded.data])
+  const ids = runs.map((r) => r.id)
+  const axes = query.has('axes') ? list(query.get('axes')) : defaultAxes(columns, ids)
+  const axisColumns = axes.map((id) => columns.find((c) => c.id === id)).filter((c): c is Column => c !== undefined)
+  const numeric = columns.filter((c) => c.numeric)
+  const sx = numeric.find((c) => c.id === query.get('sx')) ?? numeric.find((c) => c.kind === 'param' && differs(c, ids)) ?? numeric[0]
+  const sy = numeric.find((c) => c.id === query.get('sy')) ?? numeric.find((c) => c.kind === 'metric') ?? numeric[1]
+  if (runIds.length === 0) {
+    return (
+      <main className="page">
+        <h1>Compare runs</h1>
+        <p className="muted">
+          No runs selected. Select runs in an <Link to="/experiments">experiment</Link> and compare them, or add <code>?runs=&lt;id&gt;,&lt;id&gt;</code>.
+        </p>
+      </main>
+    )
+  }
+  return (
+    <main className="page compare-page">
+      <h1>Compare {runIds.length} runs</h1>
+      {loaded.error && <p className="error" role="alert">{loaded.error.message}</p>}
+      {!loaded.data ? (
+        !loaded.error && <p className="muted">Loading…</p>
+      ) : (
+        <>
+          <div className="toolbar">
+            <label>
+              <input type="checkbox" checked={onlyDiff} onChange={(e) => setQuery({ diff: e.target.checked ? '1' : undefined })} /> Only differences
+            </label>
+            <Link className="button" to={`/charts?runs=${ids.join(',')}`}>
+              Open in charts
+            </Link>
+          </div>
+          <section aria-labelledby="cmp-diff">
+            <h2 id="cmp-diff">Parameters and metrics</h2>
+            <DiffTable runs={runs} columns={columns} onlyDiff={onlyDiff} />
+          </section>
+          <section aria-labelledby="cmp-pc">
+            <h2 id="cmp-pc">Parallel coordinates</h2>
+            <ColumnChooser columns={columns} chosen={axes} onChange={(next) => setQuery({ axes: next.join(',') || ',' })} />
+            <ParallelCoordinates runs={runs} columns={axisColumns} />
+          </section>
+          <section aria-labelledby="cmp-scatter">
+            <h2 id="cmp-scatter">Scatter</h2>
+            {!sx || !sy ? (
+              <p className="muted">Needs two numeric columns.</p>
+            ) : (
+              <>
+                <div className="toolbar">
+                  <label>
+                    X{' '}
+                    <select aria-label="Scatter X" value={sx.id} onChange={(e) => setQuery({ sx: e.target.value })}>
+                      {numeric.map((c) => (
+                        <option key={c.id} value={c.id}>
+                          {c.id}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    Y{' '}
+                    <select aria-label="Scatter Y" value={sy.id} onChange={(e) => setQuery({ sy: e.target.value })}>
+                      {numeric.map((c) => (
+                        <option key={c.id} value={c.id}>
+                          {c.id}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                </div>
+                <ScatterPlot runs={runs} x={sx} y={sy} />
+              </>
+            )}
+          </section>
+        </>
+      )}
+    </main>
+  )
 }

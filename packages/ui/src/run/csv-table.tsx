@@ -38,7 +38,7 @@ export function parseDelimited(text: string, delimiter: string, maxRows: number)
 
 /** The first rows of a CSV/TSV file as a table (first row = header). */
 export function CsvTable({ text, delimiter, truncated }: { text: string; delimiter: string; truncated: boolean }) {
-  const rows = parseDelimited(text, delimiter, CSV_ROWS + 1)
+  const rows = parseDelimited(text, delimiter, CSV_ROWS + 2)
   const [header = [], ...body] = rows
   const more = truncated || body.length > CSV_ROWS
   return (

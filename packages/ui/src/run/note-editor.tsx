@@ -1,15 +1,23 @@
 import DOMPurify from 'dompurify'
-import { marked } from 'marked'
+import { Marked } from 'marked'
 import { useMemo, useState } from 'react'
 import { mlflow } from '../api.ts'
 import { tagValue, type WireRun } from './types.ts'
 
 const NOTE_TAG = 'mlflow.note.content'
 
-/** Markdown to HTML with every script, handler and javascript: URL removed (the note is user data). */
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+/**
+ * Raw HTML inside a note is shown as text, not parsed: nothing a user pastes can become markup
+ * (and Chromium would report inline handlers as CSP violations while DOMPurify merely parses them).
+ */
+const markdown = new Marked({ gfm: true, breaks: true, async: false, renderer: { html: ({ text }) => escapeHtml(text) } })
+
+/** Markdown to HTML with raw HTML escaped and the result sanitised (javascript: links and the like removed). */
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text, { async: false, gfm: true, breaks: true })
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true } })
+  return DOMPurify.sanitize(markdown.parse(text) as string, { USE_PROFILES: { html: true } })
 }
 
 /** The run's description (MLflow keeps it in the mlflow.note.content tag), rendered as markdown. */
