@@ -11,6 +11,7 @@ import { registryRoutes } from './routes/registry.ts'
 import { runArtifactRoutes } from './routes/run-artifacts.ts'
 import { runRoutes } from './routes/runs.ts'
 import { uiStaticRoutes } from './routes/ui-static.ts'
+import { uiSupportRoutes } from './routes/ui-support.ts'
 import { json } from './rpc.ts'
 
 export interface AppConfig {
@@ -43,6 +44,7 @@ export function createApp({ store, config, artifacts, uiDir }: AppDeps): Hono {
   loggedModelRoutes(app, store, artifacts)
   registryRoutes(app, store)
   gcRoutes(app, store, artifacts)
+  uiSupportRoutes(app, store)
   if (artifacts !== undefined) {
     artifactProxyRoutes(app, artifacts)
     runArtifactRoutes(app, store, artifacts)
