@@ -221,9 +221,14 @@ function HeaderCell({
       className={`cell ${col.kind === 'metric' ? 'num' : ''}`}
       style={{ width: columnWidth(col) }}
       aria-sort={sorted ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
+      aria-label={col.kind === 'attribute' ? label : col.id}
       title={col.id}
     >
-      {kind && <span className={`kind ${kind}`}>{kind[0]}</span>}
+      {kind && (
+        <span className={`kind ${kind}`} aria-hidden="true">
+          {kind[0]}
+        </span>
+      )}
       {sortable ? (
         <button
           type="button"
