@@ -10,7 +10,9 @@ import type {
 } from '@logbook/core'
 import { encodeMetricArray, toWireJson } from '@logbook/core'
 import { Transport, queryString } from './http.ts'
+import { LoggedModelsApi } from './logged-models-client.ts'
 import { MetricBatch } from './metric-batch.ts'
+import { RegistryApi } from './registry-client.ts'
 import { decodeMetrics, decodeRun } from './responses.ts'
 import type { RetryPolicy, TransportOptions } from './http.ts'
 
@@ -42,9 +44,15 @@ function artifactUrl(path: string): string {
 /** Typed, fetch-only client for Logbook's (MLflow-compatible) tracking and artifact routes. */
 export class LogbookClient {
   readonly transport: Transport
+  /** MLflow 3 logged models. */
+  readonly models: LoggedModelsApi
+  /** The model registry. */
+  readonly registry: RegistryApi
 
   constructor(options: LogbookClientOptions) {
     this.transport = new Transport(options)
+    this.models = new LoggedModelsApi(this.transport)
+    this.registry = new RegistryApi(this.transport)
   }
 
   private post<T>(route: string, body: unknown, retry?: Partial<RetryPolicy>): Promise<T> {
@@ -120,6 +128,11 @@ export class LogbookClient {
   /** Set (upsert) an experiment tag. */
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
     await this.post('experiments/set-experiment-tag', { experiment_id: experimentId, key, value })
+  }
+
+  /** Delete an experiment tag. */
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    await this.post('experiments/delete-experiment-tag', { experiment_id: experimentId, key })
   }
 
   /** Create a run; `startTime` defaults to now. */
@@ -230,6 +243,12 @@ export class LogbookClient {
     await this.post('runs/log-inputs', { run_id: runId, datasets })
   }
 
+  /** Record logged models as outputs of a run (optionally at a step). */
+  async logOutputs(runId: string, models: { modelId: string; step?: number }[]): Promise<void> {
+    const list = models.map((m) => ({ model_id: m.modelId, step: m.step }))
+    await this.post('runs/outputs', { run_id: runId, models: list })
+  }
+
   /** One page of runs matching a filter. */
   async searchRuns(
     opts: {
@@ -315,6 +334,11 @@ export class LogbookClient {
     contentType = 'application/octet-stream',
   ): Promise<void> {
     await this.transport.request('PUT', artifactUrl(path), { raw: body, contentType })
+  }
+
+  /** Delete an artifact file or folder through the artifact proxy. */
+  async deleteArtifact(path: string): Promise<void> {
+    await this.transport.request('DELETE', artifactUrl(path))
   }
 
   /** Download one artifact's bytes from the artifact proxy. */
