@@ -1,0 +1,192 @@
+import { isMlflowError } from '@logbook/core'
+import { LogbookClient } from '@logbook/sdk'
+import { logRun, type ExperimentPlan, type RunPlan } from './demo-run.ts'
+import { planHousePrices } from './house-prices.ts'
+import { planLlmEval } from './llm-eval.ts'
+import { MNIST_LIVE, MNIST_SHOWCASE, planMnist } from './mnist.ts'
+import { Rng, pool } from './random.ts'
+import { registerDemoModels, type DemoModels } from './demo-models.ts'
+
+/** How much the demo logs: 'small' (a dozen runs, seconds; the UI e2e tests) or 'full' (hundreds). */
+export type DemoScale = 'small' | 'full'
+
+/** One seeded experiment with the ids of all its runs (sweep parents and children included). */
+export interface DemoExperiment {
+  id: string
+  name: string
+  runIds: string[]
+  /** Run name to run id (names are unique within an experiment). */
+  runsByName: Record<string, string>
+}
+
+/** What `seedDemo` created, so tests and the CLI can point at it. */
+export interface DemoSummary {
+  trackingUri: string
+  scale: DemoScale
+  experiments: DemoExperiment[]
+  /** Every run logged, including the soft-deleted ones. */
+  runCount: number
+  /** Runs soft-deleted after logging (visible with "deleted" view types only). */
+  deletedRunIds: string[]
+  /** A hyper-parameter sweep: parent run and its children (tag mlflow.parentRunId). */
+  sweep: { experimentId: string; parentRunId: string; childRunIds: string[] }
+  /** Runs worth a direct link. */
+  runs: {
+    /** mnist-cnn run with every artifact type (PNG, SVG, CSV, JSON, YAML, log, HTML). */
+    showcase: string
+    /** Still RUNNING. */
+    running: string
+    /** FAILED after its loss went NaN. */
+    failed: string
+    /** KILLED by its user. */
+    killed: string
+    /** house-prices run with an MLflow 2 style `model/` folder (MLmodel + model.pkl). */
+    regression: string
+    /** llm-eval run with text artifacts and an evaluation table. */
+    llm: string
+  }
+  /** Artifact paths of the showcase run. */
+  showcaseArtifacts: string[]
+  /** Registered models: "demo-classifier" (3 versions, aliases, a Staging version) and a regressor. */
+  models: DemoModels
+  durationMs: number
+}
+
+const EXPERIMENTS = ['mnist-cnn', 'house-prices', 'llm-eval'] as const
+
+/** Runs logged at once: enough to overlap HTTP round trips, few enough for one SQLite writer. */
+const CONCURRENCY = 6
+
+/** True when the store at `trackingUri` already holds the demo (its first experiment exists). */
+export async function hasDemoData(trackingUri: string): Promise<boolean> {
+  const client = new LogbookClient({ trackingUri })
+  try {
+    await client.getExperimentByName(EXPERIMENTS[0])
+    return true
+  } catch (e) {
+    if (isMlflowError(e) && e.code === 'RESOURCE_DOES_NOT_EXIST') return false
+    throw e
+  }
+}
+
+function plans(scale: DemoScale, now: number): ExperimentPlan[] {
+  const rng = new Rng(20260127)
+  return [
+    planMnist(rng.fork(1), scale, now),
+    planHousePrices(rng.fork(2), scale, now),
+    planLlmEval(rng.fork(3), scale, now),
+  ]
+}
+
+/** Log one experiment: stand-alone runs and sweep parents first, then the children. */
+async function logExperiment(
+  client: LogbookClient,
+  plan: ExperimentPlan,
+): Promise<DemoExperiment & { deleted: string[]; parents: string[] }> {
+  const id = await client.createExperiment(plan.name, {
+    tags: Object.entries(plan.tags).map(([key, value]) => ({ key, value })),
+  })
+  const runsByName: Record<string, string> = {}
+  const deleted: string[] = []
+  const record = (p: RunPlan, runId: string) => {
+    runsByName[p.name] = runId
+    if (p.deleted) deleted.push(runId)
+    return runId
+  }
+  const first = [...plan.runs, ...plan.sweeps.map((s) => s.parent)]
+  await pool(first, CONCURRENCY, async (p) => record(p, await logRun(client, id, p)))
+  const children = plan.sweeps.flatMap((s) =>
+    s.children.map((c) => ({ c, parent: runsByName[s.parent.name] as string })),
+  )
+  await pool(children, CONCURRENCY, async ({ c, parent }) =>
+    record(c, await logRun(client, id, c, parent)),
+  )
+  return {
+    id,
+    name: plan.name,
+    runIds: Object.values(runsByName),
+    runsByName,
+    deleted,
+    parents: plan.sweeps.map((s) => runsByName[s.parent.name] as string),
+  }
+}
+
+function byStatus(
+  plan: ExperimentPlan,
+  ids: Record<string, string>,
+  status: RunPlan['status'],
+): string {
+  const all = [...plan.runs, ...plan.sweeps.flatMap((s) => s.children)]
+  const found = all.find((p) => p.status === status && !p.deleted)
+  if (!found) throw new Error(`The demo plan of ${plan.name} has no ${status} run`)
+  return ids[found.name] as string
+}
+
+/**
+ * Fill an empty Logbook (or MLflow) tracking server with realistic demo data through the HTTP
+ * API, using the TypeScript SDK. Rejects if the demo experiments already exist.
+ */
+export async function seedDemo(
+  trackingUri: string,
+  options: { scale?: DemoScale } = {},
+): Promise<DemoSummary> {
+  const began = Date.now()
+  const scale = options.scale ?? 'full'
+  const client = new LogbookClient({ trackingUri })
+  if (await hasDemoData(trackingUri)) {
+    throw new Error(
+      `${trackingUri} already holds the demo experiment '${EXPERIMENTS[0]}'; the demo seeds an empty store`,
+    )
+  }
+  const experimentPlans = plans(scale, began)
+  const [mnistPlan, housePlan, llmPlan] = experimentPlans as [
+    ExperimentPlan,
+    ExperimentPlan,
+    ExperimentPlan,
+  ]
+  const logged = []
+  for (const plan of experimentPlans) logged.push(await logExperiment(client, plan))
+  const [mnist, house, llm] = logged as [
+    (typeof logged)[number],
+    (typeof logged)[number],
+    (typeof logged)[number],
+  ]
+  const sweepPlan = mnistPlan.sweeps[0]
+  if (!sweepPlan) throw new Error('The demo plan has no sweep')
+  const sweep = {
+    experimentId: mnist.id,
+    parentRunId: mnist.parents[0] as string,
+    childRunIds: sweepPlan.children.map((c) => mnist.runsByName[c.name] as string),
+  }
+  const models = await registerDemoModels(client, new Rng(7), {
+    mnist,
+    mnistPlan,
+    house,
+    housePlan,
+  })
+  const showcase = mnistPlan.runs.find((r) => r.name === MNIST_SHOWCASE)
+  return {
+    trackingUri,
+    scale,
+    experiments: logged.map(({ id, name, runIds, runsByName }) => ({
+      id,
+      name,
+      runIds,
+      runsByName,
+    })),
+    runCount: logged.reduce((n, e) => n + e.runIds.length, 0),
+    deletedRunIds: logged.flatMap((e) => e.deleted),
+    sweep,
+    runs: {
+      showcase: mnist.runsByName[MNIST_SHOWCASE] as string,
+      running: mnist.runsByName[MNIST_LIVE] as string,
+      failed: byStatus(mnistPlan, mnist.runsByName, 'FAILED'),
+      killed: byStatus(mnistPlan, mnist.runsByName, 'KILLED'),
+      regression: models.regressor.runId,
+      llm: byStatus(llmPlan, llm.runsByName, 'FINISHED'),
+    },
+    showcaseArtifacts: (showcase?.artifacts ?? []).map((a) => a.path),
+    models,
+    durationMs: Date.now() - began,
+  }
+}
