@@ -115,7 +115,13 @@ export const METRICS: CommandSpec = {
     {
       name: 'history',
       summary: 'Print every point of a metric (step,timestamp,value), streaming page by page',
-      options: [RUN_ID, { name: 'key', short: 'k', type: 'string', value: '<key>', required: true, description: 'Metric key' }, outputOption(['csv', 'json'], 'csv'), TRACKING_URI],
+      options: [
+        RUN_ID,
+        { name: 'key', short: 'k', type: 'string', value: '<key>', required: true, description: 'Metric key' },
+        outputOption(['csv', 'json'], 'csv'),
+        { name: 'page-size', type: 'string', value: '<n>', default: '25000', description: 'Points per request (default 25000)' },
+        TRACKING_URI,
+      ],
       examples: ['logbook metrics history --run-id 0a1b2c... --key loss > loss.csv', 'logbook metrics history --run-id 0a1b2c... --key loss --output json'],
     },
   ],
