@@ -4,6 +4,7 @@ import * as m0001 from './0001-initial.ts'
 import * as m0002 from './0002-models.ts'
 import * as m0003 from './0003-ui-keys.ts'
 import * as m0004 from './0004-auth.ts'
+import * as m0005 from './0005-clustered-run-data.ts'
 
 /** One migration: a number, a name and an `up` that runs inside the migration transaction. */
 export interface Migration {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, name: 'models', up: m0002.up },
   { version: 3, name: 'ui-keys', up: m0003.up },
   { version: 4, name: 'auth', up: m0004.up },
+  { version: 5, name: 'clustered-run-data', up: m0005.up },
 ]
