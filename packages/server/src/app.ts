@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { ArtifactStore } from '@logbook/artifacts'
 import type { LogbookStore } from '@logbook/store'
+import { installSecurity, type AuthConfig, type SecurityConfig } from './auth/index.ts'
 import { notFoundRoute, onError } from './middleware/errors.ts'
 import { artifactProxyRoutes } from './routes/artifact-proxy.ts'
 import { experimentRoutes } from './routes/experiments.ts'
@@ -17,6 +18,10 @@ import { json } from './rpc.ts'
 export interface AppConfig {
   /** Reported by GET /version; below 3.4 so MLflow's client does not try OTLP span export. */
   version: string
+  /** Host allow-list and CORS origins (docs/decisions/0005); defaults protect a laptop server. */
+  security?: SecurityConfig
+  /** Authentication and permissions; absent = off (`logbook server --auth` turns it on). */
+  auth?: AuthConfig
 }
 
 export interface AppDeps {
@@ -33,6 +38,8 @@ export function createApp({ store, config, artifacts, uiDir }: AppDeps): Hono {
   const app = new Hono()
   app.onError(onError)
   app.notFound(notFoundRoute)
+  // Before every route: the auth middleware must see each request first.
+  installSecurity(app, store, config.security, config.auth)
   app.get('/health', (c) => c.text('OK'))
   app.get('/version', (c) => c.text(config.version))
   for (const prefix of ['/api/3.0/mlflow', '/ajax-api/3.0/mlflow']) {

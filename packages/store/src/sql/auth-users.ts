@@ -23,7 +23,8 @@ type UserRow = { id: number; username: string; is_admin: number }
 const toUser = (r: UserRow): AuthUser => ({ id: r.id, username: r.username, is_admin: r.is_admin === 1 })
 
 function checkUsername(username: string): void {
-  if (username === '' || username.length > 255 || /[\x00-\x1f:]/.test(username)) {
+  const control = [...username].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f')
+  if (username === '' || username.length > 255 || control || username.includes(':')) {
     throw invalidParam('Username must be 1 to 255 characters without control characters or colons.')
   }
 }

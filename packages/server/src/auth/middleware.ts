@@ -1,0 +1,117 @@
+/**
+ * The one place authorization happens: registered before every route, it authenticates the request
+ * and checks it against `RULES`. A route without a rule is refused; a path no route serves falls
+ * through to MLflow's 404 (clients use ENDPOINT_NOT_FOUND to fall back).
+ */
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { TrieRouter } from 'hono/router/trie-router'
+import type { AuthUser, LogbookStore } from '@logbook/store'
+import { readRequest } from '../middleware/request-body.ts'
+import { allowed } from './authorize.ts'
+import type { AuthConfig } from './config.ts'
+import { isApiPath } from './config.ts'
+import { authenticate, permissionDenied, unauthenticated } from './credentials.ts'
+import { RULES, type AfterHook, type Rule } from './rules.ts'
+import { filterExperimentIds, filterResponse, innerUser } from './search-filter.ts'
+
+const users = new WeakMap<Request, AuthUser>()
+
+/** The authenticated user of a request (set by the middleware); undefined when auth is off or public. */
+export function currentUser(c: Context): AuthUser | undefined {
+  return users.get(c.req.raw)
+}
+
+/** A router over the rule table, using Hono's own path syntax so patterns mean the same. */
+export function ruleRouter(): TrieRouter<Rule> {
+  const router = new TrieRouter<Rule>()
+  for (const { method, path, rule } of RULES) router.add(method, path, rule)
+  return router
+}
+
+/** The rule for a method and path, with its path parameters. */
+export function findRule(router: TrieRouter<Rule>, method: string, path: string): [Rule, Record<string, string>] | undefined {
+  const [matches] = router.match(method === 'HEAD' ? 'GET' : method, path) as [[Rule, Record<string, string>][]]
+  return matches[0]
+}
+
+/** Routes of the app (not middleware) that would serve this request. */
+function appRoutes(app: Hono, method: string, path: string): { path: string; method: string }[] {
+  const [matches] = app.router.match(method === 'HEAD' ? 'GET' : method, path) as unknown as [[[unknown, { path: string; method: string }], unknown][]]
+  return matches.map(([[, route]]) => route).filter((r) => r.method !== 'ALL')
+}
+
+async function runAfterHook(hook: AfterHook, c: Context, store: LogbookStore, user: AuthUser, message: Record<string, unknown>) {
+  if (c.res.status !== 200) return
+  const name = typeof message.name === 'string' ? message.name : undefined
+  if (hook === 'grant-experiment-creator') {
+    const body = (await c.res.clone().json()) as { experiment_id?: unknown }
+    if (typeof body.experiment_id === 'string') await store.setPermission({ kind: 'experiment', id: body.experiment_id }, user.id, 'MANAGE')
+  } else if (name === undefined) {
+    return
+  } else if (hook === 'grant-model-creator') {
+    await store.setPermission({ kind: 'registered_model', name }, user.id, 'MANAGE')
+  } else if (hook === 'rename-model-grants' && typeof message.new_name === 'string') {
+    await store.renameRegisteredModelGrants(name, message.new_name)
+  } else if (hook === 'delete-model-grants') {
+    await store.deleteRegisteredModelGrants(name)
+  }
+}
+
+/** The authentication and authorization middleware for `createApp` when `--auth` is on. */
+export function authMiddleware(app: Hono, store: LogbookStore, config: AuthConfig): MiddlewareHandler {
+  const router = ruleRouter()
+  return async (c, next) => {
+    const method = c.req.method
+    const path = c.req.path
+    const found = findRule(router, method, path)
+    let rule = found?.[0]
+    if (rule === undefined) {
+      const routes = appRoutes(app, method, path)
+      if (routes.length === 0) return next()
+      // The UI's static files (its catch-all route) are public; anything else without a rule is not.
+      if (!isApiPath(path) && routes.every((r) => r.path === '*' || r.path === '/*')) rule = { access: 'public' }
+    }
+    if (rule?.access === 'public') return next()
+
+    const inner = innerUser(c)
+    const auth = inner ? { kind: 'user' as const, user: inner } : await authenticate(c, store)
+    if (auth.kind !== 'user') return unauthenticated(c)
+    const user = auth.user
+    users.set(c.req.raw, user)
+    if (rule === undefined) return permissionDenied()
+
+    let cached: Promise<Record<string, unknown>> | undefined
+    const message = () => (cached ??= readRequest(c).then((m) => (m ?? {}) as Record<string, unknown>))
+    const fallback = config.defaultPermission
+    switch (rule.access) {
+      case 'handler':
+        return next()
+      case 'admin':
+        if (!user.is_admin) return permissionDenied()
+        return next()
+      case 'authenticated':
+        await next()
+        if (rule.after) await runAfterHook(rule.after, c, store, user, await message())
+        return
+      case 'filter-experiment-ids': {
+        const res = await filterExperimentIds(c, app, store, user, await message(), fallback, next)
+        if (res) return res
+        return
+      }
+      case 'filter-response':
+        await next()
+        if (!inner) await filterResponse(c, app, store, user, rule, await message(), fallback)
+        return
+      case 'resource': {
+        const input = { c, store, params: found?.[1] ?? {}, message }
+        const resources = await rule.resolve(input)
+        if (resources !== undefined && !(await allowed(store, user, resources, rule.level, fallback))) return permissionDenied()
+        const extra = rule.alsoRead ? await rule.alsoRead(input) : undefined
+        if (extra !== undefined && !(await allowed(store, user, extra, 'READ', fallback))) return permissionDenied()
+        await next()
+        if (rule.after) await runAfterHook(rule.after, c, store, user, await message())
+        return
+      }
+    }
+  }
+}
