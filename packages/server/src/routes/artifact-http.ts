@@ -30,6 +30,9 @@ export function rawQueryParam(c: Context, name: string): string | undefined {
   return undefined
 }
 
+/** Served artifacts are untrusted documents: a sandbox (unique origin), nothing loaded or run. */
+export const ARTIFACT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
 /** `attachment` with the file name; a non-ASCII name gets an RFC 6266 `filename*` as well. */
 function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|"/g, '_')
@@ -49,6 +52,8 @@ export async function fileResponse(c: Context, store: ArtifactStore, path: SafeP
     'content-type': guessMimeType(name),
     'content-disposition': contentDisposition(name),
     'x-content-type-options': 'nosniff',
+    // An HTML or SVG artifact opened directly runs no script and gets no access to our origin.
+    'content-security-policy': ARTIFACT_CSP,
     'content-length': String(file.size),
   }
   if (c.req.method === 'HEAD') {
