@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
 import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
+import { seedScale } from './scale-seed.ts'
 import { seedTable, type TableSeed } from './table-seed.ts'
 
 /** Chromium logs every 4xx answer as a console error; the bad-filter cases expect exactly those. */
@@ -269,4 +270,76 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
     await page.getByRole('button', { name: /Switch to light/ }).click()
     expect(errors).toEqual([])
   })
+})
+
+/** Runs for the paging test; LOGBOOK_UI_SCALE_RUNS raises it (seeding goes through the API, ~30 runs/s here). */
+const SCALE_RUNS = Number(process.env.LOGBOOK_UI_SCALE_RUNS ?? 1000)
+
+describe.skipIf(!chromiumAvailable())(`runs table with ${SCALE_RUNS} runs`, () => {
+  let server: TestServer
+  let browser: Browser
+  let experimentId: string
+  beforeAll(
+    async () => {
+      server = await startTestServer()
+      experimentId = (await seedScale(server.url, SCALE_RUNS)).experimentId
+      browser = await launchBrowser()
+    },
+    30_000 + SCALE_RUNS * 100,
+  )
+  afterAll(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('renders a bounded number of rows, pages in 200s as the active row goes to the end, and sorts on the server', async () => {
+    const errors: string[] = []
+    const page = await openPage(browser, errors)
+    const grid = page.getByRole('grid', { name: 'Runs' })
+    const domRows = () => grid.locator('.grid-body [role=row]').count()
+    const started = performance.now()
+    await page.goto(`${server.url}/experiments/${experimentId}?cols=metrics.loss`)
+    await grid.locator('.grid-body [role=row].run').first().waitFor()
+    const firstPaint = performance.now() - started
+    const totalText = page.locator('.runs-total')
+    await expect
+      .poll(() => totalText.textContent())
+      .toBe(`${SCALE_RUNS.toLocaleString()} runs (200 loaded)`)
+    expect(await grid.getAttribute('aria-rowcount')).toBe(String(SCALE_RUNS + 1))
+    expect(await domRows()).toBeLessThan(80)
+
+    await grid.focus()
+    const toEnd = performance.now()
+    await page.keyboard.press('End')
+    const active = async (): Promise<string> =>
+      (await page
+        .locator(`[id="${await grid.getAttribute('aria-activedescendant')}"] .cell.name a`)
+        .textContent({ timeout: 1000 })
+        .catch(() => '')) ?? ''
+    await expect.poll(active, { timeout: 60_000 }).toBe('run-000000')
+    const endMs = performance.now() - toEnd
+    expect(await totalText.textContent()).toBe(`${SCALE_RUNS.toLocaleString()} runs`)
+    expect(await domRows()).toBeLessThan(80)
+
+    const sortStart = performance.now()
+    await page.getByRole('button', { name: 'Sort by metrics.loss', exact: true }).click()
+    await page.keyboard.press('Home')
+    await expect
+      .poll(async () =>
+        Number(
+          await grid
+            .locator('.grid-body [role=row].run')
+            .first()
+            .locator('.cell.num')
+            .textContent(),
+        ),
+      )
+      .toBeGreaterThan(0.99)
+    const sortMs = performance.now() - sortStart
+    await screenshot(page, 'runs-table-scale')
+    console.log(
+      `runs table, ${SCALE_RUNS} runs: first rows ${Math.round(firstPaint)} ms, End (all pages) ${Math.round(endMs)} ms, sort by metric ${Math.round(sortMs)} ms`,
+    )
+    expect(errors).toEqual([])
+  }, 120_000)
 })

@@ -8,12 +8,12 @@ export const ROW_HEIGHT = 32
 
 /** Width of a column in pixels (the grid is a fixed layout so virtualised rows line up). */
 export function columnWidth(col: Column): number {
-  if (col.kind !== 'attribute') return 130
+  if (col.kind !== 'attribute') return 145
   switch (col.key) {
     case 'run_name':
       return 280
     case 'start_time':
-      return 160
+      return 178
     case 'status':
       return 100
     case 'duration':

@@ -90,7 +90,7 @@ export function useRunsView(
             branches.branches,
             openAsFilter,
           )
-        : flattenRuns(pages.runs, branches.expanded, branches.branches, view.nested),
+        : flattenRuns(pages.runs, branches.expanded, branches.branches, request.parents_only === true),
     [
       view.group,
       view.nested,
