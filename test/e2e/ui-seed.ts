@@ -99,7 +99,9 @@ export interface SeededRuns {
   sibling: string
 }
 
-async function logCurve(run: Run, steps: number, lr: number, t0: number): Promise<void> {
+/** One point per second from the run's start (so relative time is exactly `step` seconds). */
+async function logCurve(run: Run, steps: number, lr: number): Promise<void> {
+  const t0 = run.info.start_time
   for (let step = 0; step < steps; step++) {
     const timestamp = t0 + step * 1000
     run.logMetric('loss', 2 / (1 + step * lr * 10) + 0.02 * Math.sin(step), { step, timestamp })
@@ -111,10 +113,9 @@ async function logCurve(run: Run, steps: number, lr: number, t0: number): Promis
 /** Seed the experiment 'ui-e2e' on `url`. */
 export async function seedUiRuns(url: string): Promise<SeededRuns> {
   const client = new LogbookClient({ trackingUri: url })
-  const t0 = Date.now() - 3_600_000
   const parent = await startRun({ client, experiment: 'ui-e2e', name: 'baseline', user: 'ada', tags: { team: 'vision', 'mlflow.source.name': 'train.py', 'mlflow.source.git.commit': '0123456789abcdef0123456789abcdef01234567' } })
   await parent.logParams({ lr: 0.01, epochs: 100, optimizer: 'adam', batch_size: 32 })
-  await logCurve(parent, 100, 0.01, t0)
+  await logCurve(parent, 100, 0.01)
   await parent.setTag('mlflow.note.content', '# Baseline\n\nFirst **try**.')
   await parent.logInput({ name: 'iris', digest: 'abc123', source_type: 'local', source: '/data/iris.csv' }, { context: 'training' })
   await parent.logArtifact(gradientPng(), 'plots/loss.png')
@@ -134,12 +135,12 @@ export async function seedUiRuns(url: string): Promise<SeededRuns> {
 
   const child = await startRun({ client, experiment: 'ui-e2e', name: 'fold-1', parent: parent.id, user: 'ada' })
   await child.logParams({ lr: 0.01, fold: 1 })
-  await logCurve(child, 30, 0.01, t0 + 10_000)
+  await logCurve(child, 30, 0.01)
   await child.end()
 
   const sibling = await startRun({ client, experiment: 'ui-e2e', name: 'high-lr', user: 'ada' })
   await sibling.logParams({ lr: 0.1, epochs: 100, optimizer: 'sgd', batch_size: 32 })
-  await logCurve(sibling, 100, 0.1, t0 + 60_000)
+  await logCurve(sibling, 100, 0.1)
   await sibling.end()
   return { client, experimentId: parent.experimentId, parent: parent.id, child: child.id, sibling: sibling.id }
 }

@@ -45,12 +45,13 @@ export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; m
   const [hover, setHover] = useState<{ values: Map<string, number | null>; x: number }>()
   const byMetric = settings.xMode.startsWith('metric:')
   useEffect(() => setRange(undefined), [settings.xMode])
-  const buckets = Math.max(100, Math.min(2000, Math.round(width || 600)))
+  // About one bucket per horizontal pixel; nothing is fetched before the width is known.
+  const buckets = Math.max(100, Math.min(2000, Math.round(width)))
   const fetchRange = byMetric ? undefined : range
   const runKey = runs.map((r) => r.id).join(',')
   const loaded = useLoad(
-    (signal) => loadChartSeries(runs, metricKey, settings.xMode, fetchRange, buckets, signal),
-    [runKey, metricKey, settings.xMode, fetchRange?.[0], fetchRange?.[1], Math.ceil(buckets / 200)],
+    async (signal) => (width > 0 ? loadChartSeries(runs, metricKey, settings.xMode, fetchRange, buckets, signal) : undefined),
+    [runKey, metricKey, settings.xMode, fetchRange?.[0], fetchRange?.[1], width > 0, Math.ceil(buckets / 200)],
   )
   const options = useMemo(
     (): ViewOptions => ({
@@ -68,8 +69,18 @@ export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; m
   const series = loaded.data
   const sampled = series?.some((s) => s.sampled) ?? false
   const points = series?.reduce((n, s) => n + s.x.length, 0) ?? 0
+  const xs = series?.flatMap((s) => (s.x.length ? [s.x[0]!, s.x[s.x.length - 1]!] : [])) ?? []
   return (
-    <figure className="metric-chart" data-metric={metricKey} data-sampled={sampled} data-points={points} data-zoomed={range ? 'true' : 'false'}>
+    <figure
+      className="metric-chart"
+      data-metric={metricKey}
+      data-sampled={sampled}
+      data-points={points}
+      data-zoomed={range ? 'true' : 'false'}
+      data-x={settings.xMode}
+      data-x-min={xs.length ? Math.min(...xs) : undefined}
+      data-x-max={xs.length ? Math.max(...xs) : undefined}
+    >
       <figcaption>
         <span className="chart-title mono" title={metricKey}>
           {metricKey}
@@ -80,7 +91,7 @@ export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; m
             Reset zoom
           </button>
         )}
-        {loaded.loading && <span className="muted chart-note">loading…</span>}
+        {(loaded.loading || !series) && !loaded.error && <span className="muted chart-note">loading…</span>}
       </figcaption>
       <div ref={host} className="chart-canvas" style={{ height: CHART_HEIGHT }}>
         {loaded.error && <p className="error">{loaded.error.message}</p>}
@@ -98,7 +109,7 @@ export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; m
       </div>
       <ul className="chart-legend" aria-label={`Legend of ${metricKey}`}>
         {runs
-          .filter((r) => series?.some((s) => s.runId === r.id))
+          .filter((r) => series?.some((s) => s.runId === r.id && s.x.length > 0))
           .map((r) => {
             const v = hover?.values.get(r.id)
             return (

@@ -1,4 +1,4 @@
-import { ApiError, logbook, mlflow } from '../api.ts'
+import { logbook } from '../api.ts'
 import { toNumber, type WireNumber } from '../components/format.ts'
 
 /** x-axis of a chart: step, wall time, time since the run started, or another metric paired by step. */
@@ -53,10 +53,7 @@ export async function fetchSampled(
   const cacheKey = JSON.stringify(body)
   const hit = cache.get(cacheKey)
   if (hit) return hit
-  const res = await logbook.post<{ series?: WireSampled[] }>('metrics/sampled', body, signal).catch((err: unknown) => {
-    if (err instanceof ApiError && err.status === 404) return historyFallback(runIds, key, xAxis, range, signal)
-    throw err
-  })
+  const res = await logbook.post<{ series?: WireSampled[] }>('metrics/sampled', body, signal)
   const series = (res.series ?? []).map((s) => ({
     runId: s.run_id,
     sampled: s.sampled,
@@ -155,19 +152,4 @@ export function smooth(values: number[], weight: number): number[] {
     n++
     return acc / (1 - weight ** n)
   })
-}
-
-// TEMPORARY until POST logbook/metrics/sampled lands: the full history, unsampled.
-async function historyFallback(runIds: string[], key: string, xAxis: string, range: readonly [number, number] | undefined, signal: AbortSignal): Promise<{ series: WireSampled[] }> {
-  const series = await Promise.all(
-    runIds.map(async (runId) => {
-      const res = await mlflow.get<{ metrics?: { value: WireNumber; step?: number; timestamp: number }[] }>('metrics/get-history', { run_id: runId, metric_key: key, max_results: 25000 }, { signal })
-      const points = (res.metrics ?? [])
-        .map((m) => ({ x: xAxis === 'step' ? (m.step ?? 0) : m.timestamp, v: m.value }))
-        .filter((p) => !range || (p.x >= range[0] && p.x <= range[1]))
-        .sort((a, b) => a.x - b.x)
-      return { run_id: runId, total_points: points.length, sampled: false, x: points.map((p) => p.x), min: points.map((p) => p.v), max: points.map((p) => p.v), last: points.map((p) => p.v) }
-    }),
-  )
-  return { series: series.filter((s) => s.x.length > 0) }
 }

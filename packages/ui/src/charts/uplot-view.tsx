@@ -50,7 +50,7 @@ export function buildPlot(runs: ChartRun[], series: RunSeries[], opts: ViewOptio
     config.push({
       label: run.name,
       stroke: run.color,
-      width: 1.5,
+      width: s.sampled ? 1 : 1.5,
       spanGaps: true,
       points: { show: points, size: 5, fill: run.color },
       ...(opts.pointsOnly ? { paths: () => null } : {}),
@@ -60,7 +60,7 @@ export function buildPlot(runs: ChartRun[], series: RunSeries[], opts: ViewOptio
       tables.push([s.x, line, clean(s.min, opts.logY), clean(s.max, opts.logY)] as uPlot.AlignedData)
       config.push({ label: `${run.name} min`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } })
       config.push({ label: `${run.name} max`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } })
-      bands.push({ series: [column + 2, column + 1], fill: withAlpha(run.color, 0.18) })
+      bands.push({ series: [column + 2, column + 1], fill: withAlpha(run.color, 0.28) })
       column += 3
     } else {
       tables.push([s.x, line] as uPlot.AlignedData)
