@@ -4,12 +4,16 @@ import { hostname, userInfo } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { TAG_GIT_COMMIT, TAG_SOURCE_NAME, TAG_SOURCE_TYPE, TAG_USER } from '@logbook/core'
 import { readLocalFiles } from './node/local-files.ts'
+import { startSystemMetrics } from './node/system-metrics.ts'
+import type { SystemMetricsOptions } from './node/system-metrics.ts'
 import { setLocalFileReader } from './run.ts'
 import type { Run } from './run.ts'
 import { startRun as startBrowserRun } from './start-run.ts'
 import type { StartRunOptions } from './start-run.ts'
 
 export * from './index.ts'
+export { SystemSampler, startSystemMetrics } from './node/system-metrics.ts'
+export type { SystemMetricsOptions } from './node/system-metrics.ts'
 
 setLocalFileReader(readLocalFiles)
 
@@ -19,6 +23,8 @@ export interface NodeStartRunOptions extends StartRunOptions {
   capture?: boolean
   /** End the run FAILED on an uncaught exception and FINISHED at normal exit (default true). */
   exitHandlers?: boolean
+  /** Log CPU, memory, disk, network and GPU metrics under `system/` (default off; 10 s). */
+  systemMetrics?: boolean | SystemMetricsOptions
 }
 
 function git(cwd: string, args: string[]): Promise<string | undefined> {
@@ -144,6 +150,10 @@ export async function startRun(options: NodeStartRunOptions = {}): Promise<Run> 
   if (options.exitHandlers !== false) {
     installExitHandlers()
     liveRuns.add(run)
+  }
+  if (options.systemMetrics) {
+    const opts = options.systemMetrics === true ? {} : options.systemMetrics
+    run.onEnd(await startSystemMetrics(run, opts))
   }
   return run
 }

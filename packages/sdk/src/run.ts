@@ -70,6 +70,7 @@ export class Run implements AsyncDisposable {
   readonly experimentId: string
   private readonly queue: MetricQueue
   private ended = false
+  private readonly endHooks: (() => void | Promise<void>)[] = []
 
   constructor(
     readonly client: LogbookClient,
@@ -184,6 +185,11 @@ export class Run implements AsyncDisposable {
     await this.client.logInputs(this.id, [{ dataset, tags }])
   }
 
+  /** Call `hook` when the run ends, before its queued metrics are flushed (e.g. stop a sampler). */
+  onEnd(hook: () => void | Promise<void>): void {
+    this.endHooks.push(hook)
+  }
+
   /** Wait until every queued metric is stored; rejects with permanent failures since the last flush. */
   flush(): Promise<void> {
     return this.queue.flush()
@@ -195,6 +201,7 @@ export class Run implements AsyncDisposable {
   ): Promise<void> {
     if (this.ended) return
     this.ended = true
+    for (const hook of this.endHooks.splice(0)) await hook()
     let failure: unknown
     try {
       await this.queue.close()
