@@ -67,9 +67,11 @@ export function authMiddleware(app: Hono, store: LogbookStore, config: AuthConfi
     let rule = found?.[0]
     if (rule === undefined) {
       const routes = appRoutes(app, method, path)
-      if (routes.length === 0) return next()
-      // The UI's static files (its catch-all route) are public; anything else without a rule is not.
-      if (!isApiPath(path) && routes.every((r) => r.path === '*' || r.path === '/*')) rule = { access: 'public' }
+      // The UI's catch-all serves its static files (public) and passes API paths on to the 404.
+      if (routes.every((r) => r.path === '*' || r.path === '/*')) {
+        if (routes.length === 0 || isApiPath(path)) return next()
+        rule = { access: 'public' }
+      }
     }
     if (rule?.access === 'public') return next()
 

@@ -124,8 +124,12 @@ add(API, 'GET', '/artifacts/list', READ(r.runQuery))
 add([''], 'GET', '/get-artifact', READ(r.runQuery))
 add([''], 'GET', '/model-versions/get-artifact', READ(r.modelQuery))
 
-// Logbook's own routes.
+// Logbook's own routes: gc, and the UI's support routes (routes/ui-support.ts).
 add(LOGBOOK, 'POST', '/gc', { access: 'admin' })
+add(LOGBOOK, 'POST', '/runs/table', { access: 'filter-experiment-ids' })
+add(LOGBOOK, 'POST', '/runs/groups', { access: 'filter-experiment-ids' })
+add(LOGBOOK, 'GET', '/experiments/keys', { access: 'filter-experiment-ids' })
+add(LOGBOOK, 'POST', '/metrics/sampled', READ(r.runIdsField))
 
 // Users, permissions, tokens, sessions: each handler checks who may act on whom.
 for (const [m, p] of [

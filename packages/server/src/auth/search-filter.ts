@@ -27,7 +27,10 @@ function innerRequest(c: Context, message: Json, patch: Json): Request {
   headers.delete('content-length')
   if (c.req.method === 'GET') {
     const url = new URL(c.req.url)
-    for (const [k, v] of Object.entries(patch)) url.searchParams.set(k, String(v))
+    for (const [k, v] of Object.entries(patch)) {
+      url.searchParams.delete(k)
+      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item))
+    }
     return new Request(url, { method: 'GET', headers })
   }
   return new Request(c.req.url, { method: c.req.method, headers, body: JSON.stringify({ ...message, ...patch }) })
