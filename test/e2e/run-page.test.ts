@@ -52,6 +52,17 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await page.locator('[data-testid=note-rendered] h1', { hasText: 'Baseline' }).waitFor()
     await screenshot(page, 'run-overview')
 
+    await page.getByRole('tab', { name: 'Metrics' }).click()
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('metrics')
+    for (const key of ['accuracy', 'loss']) await page.locator(`figure[data-metric=${key}] canvas`).first().waitFor()
+    expect(await page.locator('figure[data-metric=loss]').getAttribute('data-points')).toBe('100')
+    await screenshot(page, 'run-metrics')
+    // Dark theme: charts redraw with the theme's colours.
+    await page.getByRole('button', { name: /Switch to dark/ }).click()
+    await page.locator('figure[data-metric=loss] canvas').first().waitFor()
+    await screenshot(page, 'run-metrics-dark')
+    await page.getByRole('button', { name: /Switch to light/ }).click()
+    await page.getByRole('tab', { name: 'Overview' }).click()
     await page.getByRole('link', { name: 'fold-1' }).click()
     await page.getByRole('heading', { name: 'fold-1', exact: true }).waitFor()
     await page.locator('a.parent-link', { hasText: 'baseline' }).waitFor()

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { withAlpha } from './colors.ts'
@@ -71,6 +71,17 @@ export function buildPlot(runs: ChartRun[], series: RunSeries[], opts: ViewOptio
   return { data, series: config, bands, lineIndex }
 }
 
+/** Changes whenever <html data-theme> flips, so canvases redraw with the new theme's colours. */
+function useThemeVersion(): number {
+  const [version, setVersion] = useState(0)
+  useEffect(() => {
+    const observer = new MutationObserver(() => setVersion((v) => v + 1))
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
+    return () => observer.disconnect()
+  }, [])
+  return version
+}
+
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
 }
@@ -91,6 +102,7 @@ export function UplotView(props: {
   const ref = useRef<HTMLDivElement>(null)
   const callbacks = useRef(props)
   callbacks.current = props
+  const theme = useThemeVersion()
   useEffect(() => {
     const el = ref.current
     if (!el || options.width <= 0) return
@@ -142,6 +154,6 @@ export function UplotView(props: {
       plot.over.removeEventListener('dblclick', reset)
       plot.destroy()
     }
-  }, [runs, series, options])
+  }, [runs, series, options, theme])
   return <div ref={ref} className="uplot-host" />
 }
