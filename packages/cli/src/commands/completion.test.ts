@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { COMMAND_TABLE } from '../command-table.ts'
+import { runCli } from '../testing/run-cli.ts'
+
+/** Top-level command names as `logbook --help` lists them (including ones outside the table). */
+function helpCommands(help: string): string[] {
+  const block = help.split('Commands:\n')[1]?.split('\n\n')[0] ?? ''
+  return block.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean)
+}
+
+describe('logbook completion', () => {
+  it('prints bash, zsh and fish scripts naming every command, subcommand and option', async () => {
+    const [help, bash, zsh, fish, bad] = await Promise.all([
+      runCli(['--help']),
+      runCli(['completion', 'bash']),
+      runCli(['completion', 'zsh']),
+      runCli(['completion', 'fish']),
+      runCli(['completion', 'powershell']),
+    ])
+    const commands = helpCommands(help.stdout)
+    expect(commands).toEqual(expect.arrayContaining(['server', 'gc', 'experiments', 'runs', 'metrics', 'artifacts', 'db', 'completion']))
+    for (const script of [bash, zsh, fish]) {
+      expect(script.code).toBe(0)
+      for (const name of commands) expect(script.stdout).toContain(name)
+      for (const command of COMMAND_TABLE) {
+        for (const sub of command.subcommands ?? []) {
+          expect(script.stdout).toContain(sub.name)
+          for (const option of sub.options) expect(script.stdout).toContain(option.name)
+        }
+      }
+    }
+    expect(bash.stdout).toContain('complete -o default -F _logbook logbook')
+    expect(bash.stdout).toMatch(/'runs list'\)\n\s+case "\$prev" in\n(.*\n)*?\s+--view\) COMPREPLY=\( \$\(compgen -W 'active deleted all'/)
+    expect(zsh.stdout).toMatch(/^#compdef logbook\n/)
+    expect(fish.stdout).toContain("complete -c logbook -n '__fish_seen_subcommand_from runs; and __fish_seen_subcommand_from list' -l filter -s f -x")
+
+    const syntax = spawnSync('bash', ['-n'], { input: bash.stdout })
+    expect(syntax.status, syntax.stderr.toString()).toBe(0)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain("Unknown subcommand 'powershell'")
+  }, 300_000)
+
+  it('completes words when sourced into bash', async () => {
+    const bash = await runCli(['completion', 'bash'])
+    const complete = (line: string) => {
+      const words = line.split(' ')
+      const script = `${bash.stdout}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _logbook; echo "\${COMPREPLY[*]}"`
+      const res = spawnSync('bash', ['-c', script])
+      expect(res.status, res.stderr.toString()).toBe(0)
+      return res.stdout.toString().trim().split(' ')
+    }
+    expect(complete('logbook ru')).toEqual(['runs'])
+    expect(complete('logbook runs ')).toEqual(['list', 'search', 'describe', 'delete', 'restore'])
+    expect(complete('logbook runs list --vi')).toEqual(['--view'])
+    expect(complete('logbook runs list --view d')).toEqual(['deleted'])
+    expect(complete('logbook db upgrade --b')).toEqual(['--backend-store-uri'])
+  }, 300_000)
+})
