@@ -48,7 +48,7 @@ export function exportCommand(argv: string[]): Promise<number> {
     const ids = values['experiment-id'] ?? []
     const names = values['experiment-name'] ?? []
     if (!values.dest) throw new UsageError('--dest <folder> is required')
-    if (values.all === (ids.length + names.length > 0)) {
+    if (Boolean(values.all) === (ids.length + names.length > 0)) {
       throw new UsageError('give either --all or at least one --experiment-id/--experiment-name')
     }
     const url = trackingUri(values['tracking-uri'])

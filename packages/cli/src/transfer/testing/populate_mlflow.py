@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 import mlflow
+import pandas as pd
 from mlflow import MlflowClient
 
 T0 = 1_700_000_000_000
@@ -32,6 +33,8 @@ with mlflow.start_run(run_name="outer") as outer:
         client.log_metric(outer.info.run_id, "loss", 1.0 / (step + 1), timestamp=T0 + step, step=step)
     client.log_metric(outer.info.run_id, "loss", math.nan, timestamp=T0 + 50, step=50)
     mlflow.log_artifacts(files, artifact_path="outputs")
+    frame = pd.DataFrame({"x": [1, 2, 3], "y": [0, 1, 0]})
+    mlflow.log_input(mlflow.data.from_pandas(frame, name="tiny", targets="y"), context="training")
     with mlflow.start_run(run_name="inner", nested=True) as inner:
         mlflow.log_param("fold", "1")
         client.log_metric(inner.info.run_id, "acc", 0.9, timestamp=T0 + 7, step=3)
