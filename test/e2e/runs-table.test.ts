@@ -299,7 +299,14 @@ describe.skipIf(!chromiumAvailable())(`runs table with ${SCALE_RUNS} runs`, () =
     const domRows = () => grid.locator('.grid-body [role=row]').count()
     const started = performance.now()
     await page.goto(`${server.url}/experiments/${experimentId}?cols=metrics.loss`)
-    await grid.locator('.grid-body [role=row].run').first().waitFor()
+    await grid
+      .locator('.grid-body [role=row].run')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err: unknown) => {
+        await screenshot(page, 'runs-table-scale-failed')
+        throw new Error(`${String(err)}\npage text: ${await page.locator('main').innerText()}\nerrors: ${errors.join('\n')}`)
+      })
     const firstPaint = performance.now() - started
     const totalText = page.locator('.runs-total')
     await expect
