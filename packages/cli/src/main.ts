@@ -2,6 +2,7 @@ import { isMlflowError } from '@logbook/core'
 import { TABLE_COMMANDS } from './command-handlers.ts'
 import { commandList } from './command-table.ts'
 import { completionCommand } from './commands/completion.ts'
+import { demoCommand } from './commands/demo.ts'
 import { exportCommand } from './commands/export.ts'
 import { importCommand } from './commands/import.ts'
 import { importMlflowCommand } from './commands/import-mlflow.ts'
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportCommand,
   import: importCommand,
   'import-mlflow': importMlflowCommand,
+  demo: demoCommand,
 }
 
 /** Commands with their own parsers (not in the command table), for `logbook --help`. */
@@ -25,6 +27,7 @@ const TRANSFER_COMMANDS = {
   export: 'Write experiments, runs, metrics, artifacts and models to a folder',
   import: 'Recreate an export folder on a Logbook server',
   'import-mlflow': 'Copy everything from an MLflow tracking server into Logbook',
+  demo: 'Serve a store filled with realistic demo runs (or seed a running server)',
 }
 
 const HELP = `Usage: logbook <command> [options]

@@ -54,24 +54,21 @@ export async function registerDemoModels(
   const best = byAccuracy[0] === early ? byAccuracy[1] : byAccuracy[0]
   if (!showcase || !early || !best) throw new Error('The demo plan lacks runs to register')
   const chosen = [early, showcase, best]
-  const models = []
-  for (const plan of chosen) {
-    const runId = data.mnist.runsByName[plan.name] as string
-    const epochs = Number(plan.params.epochs)
-    models.push(
-      await logPytorchModel(client, rng, {
+  const models = await Promise.all(
+    chosen.map((plan) =>
+      logPytorchModel(client, rng, {
         experimentId: data.mnist.id,
-        runId,
+        runId: data.mnist.runsByName[plan.name] as string,
         params: Object.fromEntries(Object.entries(plan.params).map(([k, v]) => [k, String(v)])),
         metrics: [
           { key: 'test_accuracy', value: finalValue(plan, 'test_accuracy') },
           { key: 'val_loss', value: finalValue(plan, 'val_loss') },
         ],
-        step: epochs - 1,
+        step: Number(plan.params.epochs) - 1,
         timestamp: plan.endTime,
       }),
-    )
-  }
+    ),
+  )
   const [v1, v2, v3] = models.map((m) => m.info) as [
     (typeof models)[number]['info'],
     (typeof models)[number]['info'],

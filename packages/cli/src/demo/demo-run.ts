@@ -104,8 +104,11 @@ export async function logRun(
       live ? { step: m.step } : { step: m.step, timestamp: m.timestamp },
     )
   }
-  for (const d of plan.datasets ?? []) await run.logInput(d.dataset, { context: d.context })
-  for (const a of plan.artifacts ?? []) await run.logArtifact(a.data(run.id), a.path)
+  // Inputs and files go up side by side while the metric queue drains in the background.
+  await Promise.all([
+    ...(plan.datasets ?? []).map((d) => run.logInput(d.dataset, { context: d.context })),
+    ...(plan.artifacts ?? []).map((a) => run.logArtifact(a.data(run.id), a.path)),
+  ])
   if (plan.status === 'RUNNING') {
     await run.flush()
   } else {

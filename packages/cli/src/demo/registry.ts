@@ -57,6 +57,8 @@ export async function logPytorchModel(
   rng: Rng,
   spec: LoggedModelSpec,
 ): Promise<LoggedModel> {
+  // Drawn before the first await so concurrent calls stay deterministic.
+  const weights = fakeWeights(rng, 24_000)
   const { model } = await call<{ model: LoggedModel }>(client, 'POST', 'logged-models', {
     experiment_id: spec.experimentId,
     name: 'model',
@@ -70,7 +72,6 @@ export async function logPytorchModel(
   })
   const id = model.info.model_id
   const root = proxyArtifactRoot(model.info.artifact_uri)
-  const weights = fakeWeights(rng, 24_000)
   const env = modelEnvironment(['torch==2.4.1', 'torchvision==0.19.1', 'numpy==1.26.4'])
   const files: [string, Uint8Array | string][] = [
     ['data/model.pth', weights],
@@ -95,7 +96,7 @@ export async function logPytorchModel(
       }),
     ],
   ]
-  for (const [path, data] of files) await client.uploadArtifact(`${root}/${path}`, data)
+  await Promise.all(files.map(([path, data]) => client.uploadArtifact(`${root}/${path}`, data)))
   await call(client, 'PATCH', `logged-models/${id}`, { model_id: id, status: 'LOGGED_MODEL_READY' })
   await call(client, 'POST', 'runs/outputs', {
     run_id: spec.runId,
