@@ -4,6 +4,7 @@ import { createApp, hasUiBuild, listen, close } from '@logbook/server'
 import { STORAGE_HELP, STORAGE_OPTIONS, openStorage, redact } from '../storage-options.ts'
 import { VERSION } from '../version.ts'
 import { parseWorkers, shouldSupervise, superviseWorkers } from './server-workers.ts'
+import { AUTH_HELP, AUTH_OPTIONS, bootstrapAdmin, parseAuthOptions } from './server-auth.ts'
 
 /** The web UI build that `npm start` produces before starting the server. */
 const UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url))
@@ -20,6 +21,7 @@ Options:
 ${STORAGE_HELP}
   --default-artifact-root <uri>    Root for new experiments' artifact locations
                                    (default: mlflow-artifacts:, so clients upload through the server)
+${AUTH_HELP}
   -h, --help                       Show this help
 
 Examples:
@@ -37,6 +39,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
       workers: { type: 'string', default: '1' },
       ...STORAGE_OPTIONS,
       'default-artifact-root': { type: 'string', default: 'mlflow-artifacts:' },
+      ...AUTH_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -49,21 +52,30 @@ export async function serverCommand(argv: string[]): Promise<number> {
     process.stderr.write(`Invalid --port '${values.port}'\n`)
     return 2
   }
+  let access: ReturnType<typeof parseAuthOptions>
+  try {
+    access = parseAuthOptions(values, values.host)
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`)
+    return 2
+  }
   const workers = parseWorkers(values.workers)
   if (shouldSupervise(workers)) {
     // Migrate once here (under the store's migration lock), then let the workers open the store.
     const opened = await openStorage(values, values['default-artifact-root'])
+    if (access.auth) await bootstrapAdmin(opened.store, values, (line) => process.stdout.write(`${line}\n`))
     await opened.store.close()
     return superviseWorkers(workers, (line) => process.stdout.write(`${line}\n`))
   }
   const { store, artifacts, backend, destination } = await openStorage(values, values['default-artifact-root'])
   const uiDir = hasUiBuild(UI_DIR) ? UI_DIR : undefined
   if (!uiDir) process.stdout.write(`No web UI build at ${UI_DIR} (run 'npm run build:ui'); serving the API only\n`)
-  const app = createApp({ store, artifacts, uiDir, config: { version: VERSION } })
+  if (access.auth) await bootstrapAdmin(store, values, (line) => process.stdout.write(`${line}\n`))
+  const app = createApp({ store, artifacts, uiDir, config: { version: VERSION, security: access.security, auth: access.auth } })
   const server = await listen(app, values.host, port)
   const address = server.address()
   const shown = typeof address === 'object' && address ? address.port : port
-  process.stdout.write(`Logbook ${VERSION} listening on http://${values.host}:${shown} (store: ${redact(backend)}, artifacts: ${destination})\n`)
+  process.stdout.write(`Logbook ${VERSION} listening on http://${values.host}:${shown} (store: ${redact(backend)}, artifacts: ${destination}, auth: ${access.auth ? 'on' : 'off'})\n`)
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       process.stdout.write(`Received ${signal}, shutting down\n`)
