@@ -59,6 +59,7 @@ describe('node entry', () => {
     ] as const) {
       const run = await client.getRun(result.runId)
       expect(run.info.status).toBe(status)
+      expect(run.info.end_time).toBeGreaterThanOrEqual(run.info.start_time)
       expect(run.data.metrics.map((m) => m.key)).toEqual(['m'])
       const tags = Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]))
       expect(tags['mlflow.source.name']).toBe(SCRIPT)

@@ -1,5 +1,5 @@
 /// <reference lib="esnext.disposable" />
-import { LIMITS, TAG_DATASET_CONTEXT } from '@logbook/core'
+import { LIMITS, TAG_DATASET_CONTEXT, validateKey } from '@logbook/core'
 import type { Dataset, KeyValue, RunInfo, RunStatus } from '@logbook/core'
 import type { LogbookClient } from './client.ts'
 import { MetricQueue } from './metric-queue.ts'
@@ -70,6 +70,7 @@ export class Run implements AsyncDisposable {
   readonly experimentId: string
   private readonly queue: MetricQueue
   private ended = false
+  private readonly validKeys = new Set<string>()
   private readonly endHooks: (() => void | Promise<void>)[] = []
 
   constructor(
@@ -81,6 +82,10 @@ export class Run implements AsyncDisposable {
     this.experimentId = info.experiment_id
     this.queue = new MetricQueue({
       ...queueOptions,
+      // Reported, never swallowed: without a callback a failed batch is printed at once.
+      onError:
+        queueOptions.onError ??
+        ((e: unknown) => console.error(`logbook: metrics of run ${this.id} were not stored:`, e)),
       send: (metrics) => client.logBatch(this.id, { metrics }, { maxRetries: 0 }),
     })
   }
@@ -112,6 +117,18 @@ export class Run implements AsyncDisposable {
   logMetric(key: string, value: number, opts: MetricOptions = {}): void {
     if (this.ended) throw new Error(`Run ${this.id} has ended; metric '${key}' was not logged`)
     if (typeof value !== 'number') throw new TypeError(`Metric '${key}': value must be a number`)
+    // Checked here, once per key, so a bad key throws at the caller instead of failing a batch
+    // (and the good points in it) later on the server.
+    if (!this.validKeys.has(key)) {
+      validateKey(key, 'Metric')
+      this.validKeys.add(key)
+    }
+    if (opts.step !== undefined && !Number.isSafeInteger(opts.step)) {
+      throw new TypeError(`Metric '${key}': step must be an integer, got ${opts.step}`)
+    }
+    if (opts.timestamp !== undefined && !Number.isSafeInteger(opts.timestamp)) {
+      throw new TypeError(`Metric '${key}': timestamp must be integer milliseconds`)
+    }
     this.queue.add(key, value, opts.step ?? 0, opts.timestamp ?? Date.now())
   }
 
@@ -202,14 +219,13 @@ export class Run implements AsyncDisposable {
     if (this.ended) return
     this.ended = true
     for (const hook of this.endHooks.splice(0)) await hook()
-    let failure: unknown
-    try {
-      await this.queue.close()
-    } catch (e) {
-      failure = e
-    }
-    await this.client.updateRun(this.id, { status: opts.status ?? 'FINISHED', endTime: Date.now() })
-    if (failure !== undefined) throw failure
+    const errors: unknown[] = []
+    await this.queue.close().catch((e: unknown) => errors.push(e))
+    await this.client
+      .updateRun(this.id, { status: opts.status ?? 'FINISHED', endTime: Date.now() })
+      .catch((e: unknown) => errors.push(e))
+    if (errors.length === 1) throw errors[0]
+    if (errors.length > 1) throw new AggregateError(errors, `Run ${this.id}: ${errors.length} errors`)
   }
 
   /** Ends the run FINISHED unless it was already ended (`await using run = await startRun()`). */

@@ -20,6 +20,11 @@ export interface StartRunOptions {
   user?: string
   /** Background metric queue tuning and its failure callback. */
   queue?: RunQueueOptions
+  /**
+   * Called at once when metric points could not be stored (a permanent error such as a deleted
+   * run, or a full queue); the next `flush()`/`end()` also rejects. Default: console.error.
+   */
+  onError?: (error: unknown) => void
 }
 
 /** The id of the experiment named `name`, creating it if missing (tolerating a concurrent create). */
@@ -65,5 +70,6 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
     userId: options.user,
     tags,
   })
-  return new Run(client, run.info, options.queue)
+  const queue = options.onError ? { ...options.queue, onError: options.onError } : options.queue
+  return new Run(client, run.info, queue)
 }
