@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
 import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
 import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
 import { seedTable, type TableSeed } from './table-seed.ts'
@@ -97,4 +98,65 @@ describe.skipIf(!chromiumAvailable())('experiments page', () => {
     // The browser's 400 for the duplicate name is logged by Chromium as a failed resource load.
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([])
   })
+})
+
+describe.skipIf(!chromiumAvailable())('pages on the demo data', () => {
+  let server: TestServer
+  let browser: Browser
+  let demo: DemoSummary
+  beforeAll(async () => {
+    server = await startTestServer()
+    demo = await seedDemo(server.url, { scale: 'small' })
+    browser = await launchBrowser()
+  }, 180_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('lists the demo experiments, opens a sweep in the runs table and the demo models', async () => {
+    const errors: string[] = []
+    const page = await openPage(browser, errors)
+    await page.goto(`${server.url}/experiments`)
+    for (const e of demo.experiments)
+      await page.getByRole('link', { name: e.name, exact: true }).waitFor()
+    await screenshot(page, 'demo-experiments')
+
+    const sweep = demo.experiments.find((e) => e.id === demo.sweep.experimentId)!
+    const keys = (await (
+      await fetch(`${server.url}/ajax-api/2.0/logbook/experiments/keys?experiment_ids=${sweep.id}`)
+    ).json()) as {
+      params?: string[]
+      metrics?: string[]
+    }
+    const cols = [
+      ...(keys.metrics ?? []).slice(0, 3).map((k) => `metrics.${k}`),
+      ...(keys.params ?? []).slice(0, 3).map((k) => `params.${k}`),
+    ]
+    await page.goto(
+      `${server.url}/experiments/${sweep.id}?cols=${encodeURIComponent(cols.map(encodeURIComponent).join(','))}`,
+    )
+    const grid = page.getByRole('grid', { name: 'Runs' })
+    await grid.locator('.grid-body [role=row].run').first().waitFor()
+    expect(await grid.getByRole('columnheader').count()).toBe(1 + 5 + cols.length)
+    const parentName = Object.entries(sweep.runsByName).find(
+      ([, id]) => id === demo.sweep.parentRunId,
+    )![0]
+    await page.getByRole('button', { name: `Expand child runs of ${parentName}` }).click()
+    await expect
+      .poll(() => grid.locator('.grid-body [role=row].run').count())
+      .toBeGreaterThanOrEqual(demo.sweep.childRunIds.length + 1)
+    await screenshot(page, 'demo-runs-table')
+    await page.getByRole('button', { name: /Switch to dark/ }).click()
+    await screenshot(page, 'demo-runs-table-dark')
+    await page.getByRole('button', { name: /Switch to light/ }).click()
+
+    await page.goto(`${server.url}/models`)
+    await page.getByRole('link', { name: 'demo-classifier', exact: true }).click()
+    const versions = page.getByRole('table', { name: 'Model versions' })
+    await versions.locator('tbody tr').first().waitFor()
+    expect(await versions.locator('tbody tr').count()).toBeGreaterThanOrEqual(3)
+    await screenshot(page, 'demo-model')
+    expect(errors).toEqual([])
+  }, 90_000)
 })

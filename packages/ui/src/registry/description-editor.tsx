@@ -1,5 +1,7 @@
 import { useState } from 'react'
 import { PromptDialog } from '../components/dialog.tsx'
+// Markdown rendering (raw HTML escaped, output sanitised) shared with the run page's notes.
+import { renderMarkdown } from '../run/note-editor.tsx'
 
 /** A description shown as preformatted text with an Edit button opening a multi-line dialog. */
 export function DescriptionEditor({
@@ -24,7 +26,15 @@ export function DescriptionEditor({
           Edit
         </button>
       </div>
-      {text ? <p className="description-text">{text}</p> : <p className="muted">No description.</p>}
+      {text ? (
+        // renderMarkdown escapes raw HTML and sanitises the result
+        <div
+          className="description-text"
+          dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }}
+        />
+      ) : (
+        <p className="muted">No description.</p>
+      )}
       {editing && (
         <PromptDialog
           title={`Description of ${what}`}

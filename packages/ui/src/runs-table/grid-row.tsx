@@ -1,14 +1,15 @@
 import type { CSSProperties, MouseEvent } from 'react'
 import { formatNumber } from '../components/format.ts'
 import { Link } from '../router.tsx'
-import { cellText, type Column } from './columns.ts'
+import { cellText, columnLabel, type Column } from './columns.ts'
 import type { DisplayRow } from './display-rows.ts'
 
 export const ROW_HEIGHT = 32
 
 /** Width of a column in pixels (the grid is a fixed layout so virtualised rows line up). */
 export function columnWidth(col: Column): number {
-  if (col.kind !== 'attribute') return 145
+  // Keys: room for the label, the kind badge and the remove button, within bounds.
+  if (col.kind !== 'attribute') return Math.round(Math.min(280, Math.max(110, 60 + 7.6 * columnLabel(col).length)))
   switch (col.key) {
     case 'run_name':
       return 280
