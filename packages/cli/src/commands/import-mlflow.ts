@@ -26,7 +26,8 @@ Options:
   --quiet                         No progress line
   -h, --help                      Show this help
 
-Credentials for the MLflow server: MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD.
+Credentials for the MLflow server: MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD;
+for the Logbook server: LOGBOOK_TRACKING_TOKEN.
 `
 
 /** \`logbook import-mlflow\`: MLflow's server into a Logbook server. */
@@ -52,7 +53,8 @@ export function importMlflowCommand(argv: string[]): Promise<number> {
     const url = values['tracking-uri'] ?? trackingUri(undefined, { LOGBOOK_TRACKING_URI: process.env.LOGBOOK_TRACKING_URI })
     if (!url) throw new UsageError('--tracking-uri is required (or set LOGBOOK_TRACKING_URI)')
     const from = await connect(values.from, 'MLflow server')
-    const to = await connect(url, 'Logbook server', { ...process.env, MLFLOW_TRACKING_TOKEN: undefined, MLFLOW_TRACKING_USERNAME: undefined })
+    // MLFLOW_TRACKING_* belong to the MLflow side; Logbook's token comes from LOGBOOK_TRACKING_TOKEN.
+    const to = await connect(url, 'Logbook server', { MLFLOW_TRACKING_TOKEN: process.env.LOGBOOK_TRACKING_TOKEN })
     const source = new ServerSource(from, { names: values['experiment-name'] ?? [] })
     const sink = new ServerSink(to, { prefix: values['experiment-name-prefix'], merge: values.merge })
     const counts = await transfer(source, sink, values.quiet ? undefined : new Progress('import-mlflow', { noun: 'runs' }))
