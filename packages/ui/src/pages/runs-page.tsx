@@ -141,9 +141,11 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
           {data.names.length ? data.names.map((e) => e.name).join(', ') : experimentIds.join(', ')}
         </h1>
         <span className="muted runs-total" aria-live="polite">
-          {total === undefined
-            ? 'Loading…'
-            : `${total.toLocaleString()} ${view.group ? 'runs in ' + (data.groups.data?.groups?.length ?? 0) + ' groups' : total === 1 ? 'run' : 'runs'}`}
+          {data.error
+            ? 'No runs: the request failed'
+            : total === undefined
+              ? 'Loading…'
+              : `${total.toLocaleString()} ${view.group ? 'runs in ' + (data.groups.data?.groups?.length ?? 0) + ' groups' : total === 1 ? 'run' : 'runs'}`}
           {!view.group &&
             total !== undefined &&
             data.pages.runs.length < total &&
