@@ -75,8 +75,9 @@ export interface RunData {
 export interface Run {
   info: RunInfo
   data: RunData
-  inputs: { dataset_inputs: DatasetInput[]; model_inputs: { model_id: string }[] }
-  outputs: { model_outputs: ModelOutput[] }
+  /** Lists are left out when empty, as MLflow does (and so responses skip the slow JSON path). */
+  inputs: { dataset_inputs?: DatasetInput[]; model_inputs?: { model_id: string }[] }
+  outputs: { model_outputs?: ModelOutput[] }
 }
 
 /** A page of results with MLflow's opaque continuation token. */

@@ -38,7 +38,28 @@ function replacer(key: string, value: unknown): unknown {
 
 /** Serialise a response body with MLflow's conventions. */
 export function toWireJson(body: unknown): string {
-  return JSON.stringify(body, replacer)
+  return needsReplacer(body, true) ? JSON.stringify(body, replacer) : JSON.stringify(body)
+}
+
+/**
+ * True when `value` holds a non-finite number or an empty array below the top level, the only
+ * things the replacer changes. A JSON.stringify replacer runs JavaScript for every value (about
+ * 2.5 ms for a 100-run search page); this walk costs a fraction of that, and the body then takes
+ * V8's native path. Builders of large responses leave empty lists out to stay on it.
+ */
+function needsReplacer(value: unknown, top: boolean): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value)
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) {
+    if (value.length === 0) return !top
+    for (let i = 0; i < value.length; i++) if (needsReplacer(value[i], false)) return true
+    return false
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key]
+    if ((typeof item === 'object' || typeof item === 'number') && needsReplacer(item, false)) return true
+  }
+  return false
 }
 
 /**

@@ -39,7 +39,7 @@ export function describeRun(run: Run): string {
     section(
       'Inputs',
       ['dataset', 'digest', 'source_type', 'context'],
-      run.inputs.dataset_inputs.map((d) => [d.dataset.name, d.dataset.digest, d.dataset.source_type, d.tags.find((t) => t.key === 'mlflow.data.context')?.value ?? '']),
+      (run.inputs.dataset_inputs ?? []).map((d) => [d.dataset.name, d.dataset.digest, d.dataset.source_type, d.tags.find((t) => t.key === 'mlflow.data.context')?.value ?? '']),
     ),
   ]
   return parts.join('\n')

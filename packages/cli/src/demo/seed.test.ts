@@ -92,7 +92,7 @@ describe('seedDemo (small)', () => {
     expect(
       (await client.getMetricHistory(run.info.run_id, 'train/batch_loss')).length,
     ).toBeGreaterThan(500)
-    const inputs = run.inputs.dataset_inputs.map((d) => [
+    const inputs = (run.inputs.dataset_inputs ?? []).map((d) => [
       d.dataset.name,
       d.tags.find((t) => t.key === 'mlflow.data.context')?.value,
     ])
@@ -231,7 +231,7 @@ describe('seedDemo (small)', () => {
     expect(Object.keys(mlmodel.flavors).sort()).toEqual(['python_function', 'pytorch'])
     expect(mlmodel.model_id).toBe(logged.model.info.model_id)
     const showcase = await client.getRun(demo.runs.showcase)
-    expect(showcase.outputs.model_outputs.map((o) => o.model_id)).toEqual([
+    expect((showcase.outputs.model_outputs ?? []).map((o) => o.model_id)).toEqual([
       logged.model.info.model_id,
     ])
 

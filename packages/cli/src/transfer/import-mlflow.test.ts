@@ -68,8 +68,8 @@ describe.skipIf(!requireComponent('MLflow', available.ok, available.why))('logbo
     expect(outer.data.tags).toContainEqual({ key: 'stage', value: 'prod' })
     expect(outer.info.status).toBe('FINISHED')
     expect(outer.inputs.dataset_inputs).toHaveLength(1)
-    expect(outer.inputs.dataset_inputs[0]!.dataset.name).toBe('tiny')
-    expect(outer.inputs.dataset_inputs[0]!.tags).toContainEqual({ key: 'mlflow.data.context', value: 'training' })
+    expect(outer.inputs.dataset_inputs?.[0]!.dataset.name).toBe('tiny')
+    expect(outer.inputs.dataset_inputs?.[0]!.tags).toContainEqual({ key: 'mlflow.data.context', value: 'training' })
     expect(inner.data.tags).toContainEqual({ key: 'mlflow.parentRunId', value: outer.info.run_id })
     expect(byName.get('failed-one')!.info).toMatchObject({ status: 'FAILED', end_time: T0 + 99 })
 

@@ -56,7 +56,7 @@ function toRunRecord(run: Run): RunRecord {
     artifactUri: info.artifact_uri,
     params: run.data.params,
     tags: run.data.tags,
-    datasetInputs: run.inputs.dataset_inputs,
+    datasetInputs: run.inputs.dataset_inputs ?? [],
     metricKeys: [...new Set(run.data.metrics.map((m) => m.key))].sort(),
   }
 }

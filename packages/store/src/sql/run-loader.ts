@@ -105,10 +105,20 @@ export async function loadRuns(db: Kysely<Database>, rows: RunRow[]): Promise<Ru
       )
     }
   }
-  return rows.map((r) => ({
-    info: toRunInfo(r),
-    data: { metrics: metrics.get(r.id) ?? [], params: params.get(r.id) ?? [], tags: tags.get(r.id) ?? [] },
-    inputs: { dataset_inputs: inputs.get(r.id) ?? [], model_inputs: modelInputs.get(r.id) ?? [] },
-    outputs: { model_outputs: outputs.get(r.id) ?? [] },
-  }))
+  return rows.map((r) => {
+    const run: Run = {
+      info: toRunInfo(r),
+      data: { metrics: metrics.get(r.id) ?? [], params: params.get(r.id) ?? [], tags: tags.get(r.id) ?? [] },
+      inputs: {},
+      outputs: {},
+    }
+    // Empty lists are left out (MLflow omits them, and toWireJson then takes the native path).
+    const datasetInputs = inputs.get(r.id)
+    const models = modelInputs.get(r.id)
+    const modelOutputs = outputs.get(r.id)
+    if (datasetInputs) run.inputs.dataset_inputs = datasetInputs
+    if (models) run.inputs.model_inputs = models
+    if (modelOutputs) run.outputs.model_outputs = modelOutputs
+    return run
+  })
 }
