@@ -87,7 +87,7 @@ export function ExperimentsPage() {
         </label>
         <span className="spacer" />
         <button type="button" disabled={selected.size === 0} onClick={openSelected}>
-          Open runs of {selected.size || ''} selected
+          {selected.size ? `Open runs of ${selected.size} selected` : 'Open runs of selected'}
         </button>
         <button type="button" className="primary" onClick={() => setAction({ kind: 'create' })}>
           Create experiment
