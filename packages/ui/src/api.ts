@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { navigate } from './router.tsx'
 
 /**
  * Fetch helpers for the UI. The UI calls the same REST API as MLflow's clients, under the /ajax-api
@@ -31,8 +32,16 @@ function toSearch(query: Query | undefined): string {
   return text ? `?${text}` : ''
 }
 
+/** With `--auth`, a 401 sends the browser to the login page, which comes back here afterwards. */
+function toLogin(url: string): void {
+  const here = window.location.pathname + window.location.search
+  if (url.includes('/logbook/auth/') || window.location.pathname === '/login') return
+  navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true })
+}
+
 async function send<T>(url: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
   const response = await fetch(url, { ...init, signal })
+  if (response.status === 401) toLogin(url)
   const text = await response.text()
   let body: unknown = undefined
   try {

@@ -9,6 +9,9 @@ import { ModelVersionPage } from './pages/model-version-page.tsx'
 import { ModelsPage } from './pages/models-page.tsx'
 import { RunPage } from './pages/run-page.tsx'
 import { RunsPage } from './pages/runs-page.tsx'
+import { LoginPage } from './pages/login-page.tsx'
+import { TokensPage } from './pages/tokens-page.tsx'
+import { UserMenu } from './auth/user-menu.tsx'
 
 /**
  * Every view is a URL. Query parameters hold the rest of a view's state (filter, sort, columns,
@@ -24,6 +27,8 @@ const ROUTES: { pattern: string; render: (params: Record<string, string>) => Rea
   { pattern: '/models', render: () => <ModelsPage /> },
   { pattern: '/models/:name', render: (p) => <ModelPage name={p.name!} /> },
   { pattern: '/models/:name/versions/:version', render: (p) => <ModelVersionPage name={p.name!} version={p.version!} /> },
+  { pattern: '/login', render: () => <LoginPage /> },
+  { pattern: '/tokens', render: () => <TokensPage /> },
 ]
 
 function Page() {
@@ -65,6 +70,7 @@ export function App() {
           </Link>
         </nav>
         <span className="spacer" />
+        <UserMenu />
         <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
