@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
 import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
+import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
 import { seedUiRuns, type SeededRuns } from './ui-seed.ts'
 
 const WIDE_KEYS = 2000
@@ -13,14 +14,21 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
   let seed: SeededRuns
   let wide: string
   let long: string
+  let demo: DemoSummary
   beforeAll(async () => {
     server = await startTestServer()
     seed = await seedUiRuns(server.url)
+    demo = await seedDemo(server.url, { scale: 'small' })
     const { client, experimentId } = seed
     // 2,000 metric keys in two log-batch calls (MLflow's limit is 1,000 metrics per batch).
     wide = (await client.createRun({ experimentId, runName: 'wide' })).info.run_id
     for (let start = 0; start < WIDE_KEYS; start += 1000) {
-      const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: `k${String(start + i).padStart(4, '0')}`, value: (start + i) % 7, timestamp: Date.now(), step: 0 }))
+      const metrics = Array.from({ length: 1000 }, (_, i) => ({
+        key: `k${String(start + i).padStart(4, '0')}`,
+        value: (start + i) % 7,
+        timestamp: Date.now(),
+        step: 0,
+      }))
       await client.logBatch(wide, { metrics })
     }
     // A long, noisy series: more points than the chart's buckets, so it is sampled (min..max band).
@@ -30,39 +38,59 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
       const metrics = Array.from({ length: 1000 }, (_, i) => {
         const step = start + i
         const noise = (Math.abs(Math.sin(step * 12.9898) * 43758.5453) % 1) - 0.5
-        return { key: 'loss', value: 3 / (1 + step / 300) + 0.5 * noise * Math.exp(-step / 3000), timestamp: t0 + step * 100, step }
+        return {
+          key: 'loss',
+          value: 3 / (1 + step / 300) + 0.5 * noise * Math.exp(-step / 3000),
+          timestamp: t0 + step * 100,
+          step,
+        }
       })
       await client.logBatch(long, { metrics })
     }
     browser = await launchBrowser()
-  }, 180_000)
+  }, 240_000)
   afterAll(async () => {
     await browser?.close()
     await server?.dispose()
   })
 
   const canvasImage = (page: Page, metric: string): Promise<string> =>
-    page.locator(`figure[data-metric="${metric}"] canvas`).first().evaluate((c: HTMLCanvasElement) => c.toDataURL())
+    page
+      .locator(`figure[data-metric="${metric}"] canvas`)
+      .first()
+      .evaluate((c: HTMLCanvasElement) => c.toDataURL())
 
   async function drawn(page: Page, metric: string): Promise<void> {
     await page.locator(`figure[data-metric="${metric}"] canvas`).first().waitFor()
-    await expect.poll(() => page.locator(`figure[data-metric="${metric}"] .chart-note`, { hasText: 'loading' }).count()).toBe(0)
+    await expect
+      .poll(() =>
+        page.locator(`figure[data-metric="${metric}"] .chart-note`, { hasText: 'loading' }).count(),
+      )
+      .toBe(0)
   }
 
   it('draws a metric across runs with a legend, and switches x-axis, log scale and smoothing', async () => {
     const errors: string[] = []
     const page = await openPage(browser, errors)
-    await page.goto(`${server.url}/charts?runs=${seed.parent},${seed.sibling}&metrics=loss,accuracy`)
+    await page.goto(
+      `${server.url}/charts?runs=${seed.parent},${seed.sibling}&metrics=loss,accuracy`,
+    )
     expect(await page.locator('figure.metric-chart').count()).toBe(2)
     await drawn(page, 'loss')
     await drawn(page, 'accuracy')
-    expect(await page.locator('figure[data-metric=loss] .legend-name').allTextContents()).toEqual(['baseline', 'high-lr'])
+    expect(await page.locator('figure[data-metric=loss] .legend-name').allTextContents()).toEqual([
+      'baseline',
+      'high-lr',
+    ])
     expect(await page.locator('figure[data-metric=loss]').getAttribute('data-points')).toBe('200')
     await screenshot(page, 'charts')
 
     const before = await canvasImage(page, 'loss')
     const figure = page.locator('figure[data-metric=loss]')
-    const xRange = async (): Promise<[number, number]> => [Number(await figure.getAttribute('data-x-min')), Number(await figure.getAttribute('data-x-max'))]
+    const xRange = async (): Promise<[number, number]> => [
+      Number(await figure.getAttribute('data-x-min')),
+      Number(await figure.getAttribute('data-x-max')),
+    ]
     expect(await xRange()).toEqual([0, 99])
     // Wall time: epoch seconds (the seed logs one point per second from each run's start).
     await page.getByLabel('X axis').selectOption('time')
@@ -116,7 +144,8 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     const page = await openPage(browser, errors)
     const requests: Record<string, unknown>[] = []
     page.on('request', (req) => {
-      if (req.url().endsWith('/ajax-api/2.0/logbook/metrics/sampled')) requests.push(req.postDataJSON() as Record<string, unknown>)
+      if (req.url().endsWith('/ajax-api/2.0/logbook/metrics/sampled'))
+        requests.push(req.postDataJSON() as Record<string, unknown>)
     })
     await page.goto(`${server.url}/charts?runs=${long},${seed.parent}&metrics=loss`)
     await drawn(page, 'loss')
@@ -177,7 +206,9 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     const scroller = page.locator('main.page')
     for (let i = 1; i <= 6; i++) {
       await scroller.evaluate((el, y) => el.scrollTo(0, y), i * 25_000)
-      await page.waitForFunction(() => document.querySelectorAll('figure.metric-chart canvas').length > 0)
+      await page.waitForFunction(
+        () => document.querySelectorAll('figure.metric-chart canvas').length > 0,
+      )
       expect(await mounted()).toBeLessThan(40)
     }
     await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight))
@@ -190,7 +221,23 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     await page.getByText(`1 of ${WIDE_KEYS} metrics`).waitFor()
     await drawn(page, 'k1234')
     expect(await page.locator('.lazy-block').count()).toBe(1)
-    console.log(`2,000-key run: first chart drawn ${firstPaint} ms after navigation; ${sampledCalls} sampled requests while scrolling`)
+    console.log(
+      `2,000-key run: first chart drawn ${firstPaint} ms after navigation; ${sampledCalls} sampled requests while scrolling`,
+    )
+    expect(errors).toEqual([])
+  })
+
+  it('charts every metric of the demo sweep children with one legend entry per run', async () => {
+    const errors: string[] = []
+    const page = await openPage(browser, errors)
+    const ids = demo.sweep.childRunIds
+    await page.goto(`${server.url}/charts?runs=${ids.join(',')}`)
+    const first = page.locator('figure.metric-chart').first()
+    await first.locator('canvas').first().waitFor()
+    const metric = (await first.getAttribute('data-metric'))!
+    await drawn(page, metric)
+    expect(await first.locator('.legend-name').count()).toBe(ids.length)
+    await screenshot(page, 'charts-sweep')
     expect(errors).toEqual([])
   })
 })

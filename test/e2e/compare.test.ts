@@ -2,17 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
 import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
+import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
 import { seedUiRuns, type SeededRuns } from './ui-seed.ts'
 
 describe.skipIf(!chromiumAvailable())('compare page', () => {
   let server: TestServer
   let browser: Browser
   let seed: SeededRuns
+  let demo: DemoSummary
   beforeAll(async () => {
     server = await startTestServer()
     seed = await seedUiRuns(server.url)
+    demo = await seedDemo(server.url, { scale: 'small' })
     browser = await launchBrowser()
-  }, 120_000)
+  }, 180_000)
   afterAll(async () => {
     await browser?.close()
     await server?.dispose()
@@ -24,7 +27,11 @@ describe.skipIf(!chromiumAvailable())('compare page', () => {
     await page.goto(`${server.url}/compare?runs=${seed.parent},${seed.sibling}`)
     const table = page.locator('table.diff-table')
     await table.waitFor()
-    expect(await table.locator('thead th').allTextContents()).toEqual(['Key', ' baseline', ' high-lr'])
+    expect(await table.locator('thead th').allTextContents()).toEqual([
+      'Key',
+      ' baseline',
+      ' high-lr',
+    ])
     const row = (key: string) => table.locator(`tr[data-key="${key}"]`)
     expect(await row('params.lr').locator('td').allTextContents()).toEqual(['lr', '0.01', '0.1'])
     expect(await row('params.lr').getAttribute('class')).toBe('differs')
@@ -34,7 +41,8 @@ describe.skipIf(!chromiumAvailable())('compare page', () => {
     await page.getByLabel('Only differences').check()
     await row('params.batch_size').waitFor({ state: 'detached' })
     expect(await row('params.epochs').count()).toBe(0)
-    for (const key of ['params.lr', 'params.optimizer', 'metrics.loss', 'metrics.accuracy']) expect(await row(key).count()).toBe(1)
+    for (const key of ['params.lr', 'params.optimizer', 'metrics.loss', 'metrics.accuracy'])
+      expect(await row(key).count()).toBe(1)
     expect(new URL(page.url()).searchParams.get('diff')).toBe('1')
 
     // Parallel coordinates: one line per run over the varying columns (lr, optimizer, accuracy, loss).
@@ -43,7 +51,12 @@ describe.skipIf(!chromiumAvailable())('compare page', () => {
     for (const d of await lines.evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? ''))) {
       expect(d.match(/[ML]/g)?.length).toBe(4)
     }
-    expect(await page.locator('svg.parallel-coordinates .pc-label').allTextContents()).toEqual(['lr', 'optimizer', 'accuracy', 'loss'])
+    expect(await page.locator('svg.parallel-coordinates .pc-label').allTextContents()).toEqual([
+      'lr',
+      'optimizer',
+      'accuracy',
+      'loss',
+    ])
     // Adding an axis from the chooser updates the URL and the lines.
     await page.getByText(/^Axes \(/).click()
     await page.getByLabel('Axis params.batch_size').check()
@@ -53,7 +66,9 @@ describe.skipIf(!chromiumAvailable())('compare page', () => {
     const points = page.locator('svg.scatter-plot circle.sp-point')
     expect(await points.count()).toBe(2)
     await page.getByLabel('Scatter Y').selectOption('metrics.loss')
-    await expect.poll(() => page.locator('svg.scatter-plot').getAttribute('aria-label')).toBe('Scatter of loss against lr')
+    await expect
+      .poll(() => page.locator('svg.scatter-plot').getAttribute('aria-label'))
+      .toBe('Scatter of loss against lr')
     const xs = await points.evaluateAll((els) => els.map((e) => Number(e.getAttribute('cx'))))
     expect(xs[0]).toBeLessThan(xs[1]!)
     await screenshot(page, 'compare')
@@ -63,9 +78,33 @@ describe.skipIf(!chromiumAvailable())('compare page', () => {
     // A third run without most params: everything it lacks counts as a difference.
     await page.goto(`${server.url}/compare?runs=${seed.parent},${seed.sibling},${seed.child}`)
     await table.waitFor()
-    expect(await row('params.fold').locator('td').allTextContents()).toEqual(['fold', '—', '—', '1'])
+    expect(await row('params.fold').locator('td').allTextContents()).toEqual([
+      'fold',
+      '—',
+      '—',
+      '1',
+    ])
     expect(await row('params.batch_size').getAttribute('class')).toBe('differs')
     expect(await page.locator('svg.parallel-coordinates path.pc-line').count()).toBe(3)
+    expect(errors).toEqual([])
+  })
+
+  it('compares the children of the demo sweep', async () => {
+    const errors: string[] = []
+    const page = await openPage(browser, errors)
+    const ids = demo.sweep.childRunIds
+    await page.goto(`${server.url}/compare?runs=${ids.join(',')}&diff=1`)
+    const table = page.locator('table.diff-table')
+    await table.waitFor()
+    expect(await table.locator('thead th').count()).toBe(ids.length + 1)
+    const rows = table.locator('tr[data-key]')
+    expect(await rows.count()).toBeGreaterThan(0)
+    expect(await table.locator('tr[data-key]:not(.differs)').count()).toBe(0)
+    expect(await page.locator('svg.parallel-coordinates path.pc-line').count()).toBe(ids.length)
+    expect(await page.locator('svg.scatter-plot circle.sp-point').count()).toBeGreaterThan(1)
+    await screenshot(page, 'compare-sweep')
+    await page.locator('svg.parallel-coordinates').scrollIntoViewIfNeeded()
+    await screenshot(page, 'compare-sweep-plots')
     expect(errors).toEqual([])
   })
 })

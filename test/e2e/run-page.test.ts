@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
 import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
+import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
 import { seedUiRuns, type SeededRuns } from './ui-seed.ts'
 
 /** Chromium reports a sandboxed frame's blocked script as a console error: that is the expected outcome. */
@@ -31,7 +32,15 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     const errors: string[] = []
     const page = await open(`/runs/${seed.parent}`, errors)
     await page.getByRole('heading', { name: 'baseline', exact: true }).waitFor()
-    for (const name of ['Details', 'Note', 'Parameters (4)', 'Metrics (2)', 'Tags', 'Datasets (1)', 'Logged models']) {
+    for (const name of [
+      'Details',
+      'Note',
+      'Parameters (4)',
+      'Metrics (2)',
+      'Tags',
+      'Datasets (1)',
+      'Logged models',
+    ]) {
       await page.getByRole('heading', { name, exact: true }).waitFor()
     }
     const details = page.locator('dl.details')
@@ -43,7 +52,9 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await page.getByRole('cell', { name: 'iris', exact: true }).waitFor()
     await page.getByRole('cell', { name: 'optimizer' }).waitFor()
     // loss is logged for steps 0..99: last at step 99, min/max over the whole history.
-    const lossRow = page.locator('table.metrics-table tr', { has: page.getByRole('link', { name: 'loss' }) })
+    const lossRow = page.locator('table.metrics-table tr', {
+      has: page.getByRole('link', { name: 'loss' }),
+    })
     await lossRow.locator('td').nth(2).filter({ hasText: /\d/ }).waitFor()
     const cells = await lossRow.locator('td').allTextContents()
     expect(Number(cells[3])).toBeCloseTo(2, 1)
@@ -54,7 +65,8 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
 
     await page.getByRole('tab', { name: 'Metrics' }).click()
     expect(new URL(page.url()).searchParams.get('tab')).toBe('metrics')
-    for (const key of ['accuracy', 'loss']) await page.locator(`figure[data-metric=${key}] canvas`).first().waitFor()
+    for (const key of ['accuracy', 'loss'])
+      await page.locator(`figure[data-metric=${key}] canvas`).first().waitFor()
     expect(await page.locator('figure[data-metric=loss]').getAttribute('data-points')).toBe('100')
     await screenshot(page, 'run-metrics')
     // Dark theme: charts redraw with the theme's colours.
@@ -115,7 +127,10 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await rendered.getByText('hover').hover()
     await rendered.getByText('bad link').click()
     expect(await page.title()).toBe(title)
-    expect((await seed.client.getRun(seed.parent)).data.tags.find((t) => t.key === 'mlflow.note.content')?.value).toBe(note)
+    expect(
+      (await seed.client.getRun(seed.parent)).data.tags.find((t) => t.key === 'mlflow.note.content')
+        ?.value,
+    ).toBe(note)
     expect(errors).toEqual([])
   })
 
@@ -152,7 +167,9 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
 
     const tree = page.getByRole('navigation', { name: 'Artifacts' })
     await tree.getByRole('button', { name: /diagram\.svg/ }).click()
-    await expect.poll(() => page.locator('img.preview-image').getAttribute('src')).toContain('diagram.svg')
+    await expect
+      .poll(() => page.locator('img.preview-image').getAttribute('src'))
+      .toContain('diagram.svg')
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(120)
     expect(await page.locator('.artifact-preview svg').count()).toBe(0)
     expect(new URL(page.url()).searchParams.get('path')).toBe('plots/diagram.svg')
@@ -162,18 +179,30 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await page.locator('pre.preview-text', { hasText: 'epoch 49 loss=0.0200' }).waitFor()
 
     await tree.getByRole('button', { name: /config\.json/ }).click()
-    await expect.poll(() => page.locator('pre.preview-text.json').textContent()).toContain('"layers": [\n    64,')
+    await expect
+      .poll(() => page.locator('pre.preview-text.json').textContent())
+      .toContain('"layers": [\n    64,')
 
     await tree.getByRole('button', { name: /params\.yaml/ }).click()
-    await page.locator('pre.preview-text[data-kind=yaml]', { hasText: 'activation: relu' }).waitFor()
+    await page
+      .locator('pre.preview-text[data-kind=yaml]', { hasText: 'activation: relu' })
+      .waitFor()
 
     await tree.getByRole('button', { name: 'data', exact: true }).click()
     await tree.getByRole('button', { name: /sample\.csv/ }).click()
     const csv = page.locator('table.csv-table')
     await csv.waitFor()
-    expect(await csv.locator('thead th').allTextContents()).toEqual(['#', 'epoch', 'loss', 'accuracy', 'split'])
+    expect(await csv.locator('thead th').allTextContents()).toEqual([
+      '#',
+      'epoch',
+      'loss',
+      'accuracy',
+      'split',
+    ])
     expect(await csv.locator('tbody tr').count()).toBe(1000)
-    expect(await csv.locator('tbody tr').first().locator('td').last().textContent()).toBe('train, main')
+    expect(await csv.locator('tbody tr').first().locator('td').last().textContent()).toBe(
+      'train, main',
+    )
     await page.getByText('First 1000 rows × 4 columns').waitFor()
     await screenshot(page, 'run-artifacts-csv')
 
@@ -193,7 +222,16 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     const summary = page.getByTestId('mlmodel-summary')
     await summary.waitFor()
     const text = await summary.textContent()
-    for (const expected of ['2.19.0', '3.11.7', 'python_function', 'sklearn', 'sklearn_version: 1.4.2', 'sepal_length', 'sepal_width', 'tensor int64 [-1]']) {
+    for (const expected of [
+      '2.19.0',
+      '3.11.7',
+      'python_function',
+      'sklearn',
+      'sklearn_version: 1.4.2',
+      'sepal_length',
+      'sepal_width',
+      'tensor int64 [-1]',
+    ]) {
       expect(text).toContain(expected)
     }
     await screenshot(page, 'run-artifacts-mlmodel')
@@ -201,9 +239,67 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await tree.getByRole('button', { name: /model\.pkl/ }).click()
     const download = page.getByRole('link', { name: /Download model\.pkl/ })
     await download.waitFor()
-    expect(await download.getAttribute('href')).toBe(`/get-artifact?run_id=${seed.parent}&path=model%2Fmodel.pkl`)
+    expect(await download.getAttribute('href')).toBe(
+      `/get-artifact?run_id=${seed.parent}&path=model%2Fmodel.pkl`,
+    )
     await page.getByText('No preview for this file type').waitFor()
     expect(await page.title()).toBe(title)
     expect(errors.filter((e) => !SANDBOX_BLOCKED.test(e))).toEqual([])
+  })
+})
+
+describe.skipIf(!chromiumAvailable())('run page on the demo data', () => {
+  let server: TestServer
+  let browser: Browser
+  let demo: DemoSummary
+  beforeAll(async () => {
+    server = await startTestServer()
+    demo = await seedDemo(server.url, { scale: 'small' })
+    browser = await launchBrowser()
+  }, 180_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  it('previews every artifact of the showcase run without errors', async () => {
+    const errors: string[] = []
+    const page = await openPage(browser, errors)
+    const run = demo.runs.showcase
+    await page.goto(`${server.url}/runs/${run}`)
+    await page.getByRole('heading', { name: 'Details', exact: true }).waitFor()
+    await screenshot(page, 'demo-run-overview')
+    expect(demo.showcaseArtifacts.length).toBeGreaterThan(3)
+    for (const path of demo.showcaseArtifacts) {
+      await page.goto(`${server.url}/runs/${run}?tab=artifacts&path=${encodeURIComponent(path)}`)
+      const preview = page.getByRole('region', { name: 'Preview' })
+      await preview.locator('.preview-body').waitFor()
+      expect(await preview.getByRole('alert').count(), path).toBe(0)
+      const image = preview.locator('img.preview-image')
+      if (await image.count()) {
+        await expect
+          .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
+            message: path,
+          })
+          .toBeGreaterThan(0)
+        await screenshot(page, 'demo-artifacts-image')
+      }
+    }
+    expect(errors.filter((e) => !SANDBOX_BLOCKED.test(e))).toEqual([])
+  })
+
+  it('summarises the regression model and links the sweep parent to its children', async () => {
+    const errors: string[] = []
+    const page = await openPage(browser, errors)
+    await page.goto(`${server.url}/runs/${demo.runs.regression}?tab=artifacts&path=model/MLmodel`)
+    const summary = page.getByTestId('mlmodel-summary')
+    await summary.waitFor()
+    expect(await summary.locator('.flavors li').count()).toBeGreaterThan(0)
+    await screenshot(page, 'demo-mlmodel')
+    await page.goto(`${server.url}/runs/${demo.sweep.parentRunId}`)
+    await expect
+      .poll(() => page.locator('ul.child-runs li').count())
+      .toBe(demo.sweep.childRunIds.length)
+    expect(errors).toEqual([])
   })
 })

@@ -87,7 +87,13 @@ signature:
 utc_time_created: '2026-11-27 10:00:00.000000'
 `
 
-const CSV = ['epoch,loss,accuracy,split', ...Array.from({ length: 1500 }, (_, i) => `${i},${(1 / (i + 1)).toFixed(5)},${(1 - 0.5 / (i + 1)).toFixed(5)},"train, main"`)].join('\n')
+const CSV = [
+  'epoch,loss,accuracy,split',
+  ...Array.from(
+    { length: 1500 },
+    (_, i) => `${i},${(1 / (i + 1)).toFixed(5)},${(1 - 0.5 / (i + 1)).toFixed(5)},"train, main"`,
+  ),
+].join('\n')
 
 const SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80" fill="#17a398"/><circle cx="60" cy="40" r="25" fill="#f0a202"/><script>parent.document.title='svg-pwned'</script></svg>`
 
@@ -113,27 +119,60 @@ async function logCurve(run: Run, steps: number, lr: number): Promise<void> {
 /** Seed the experiment 'ui-e2e' on `url`. */
 export async function seedUiRuns(url: string): Promise<SeededRuns> {
   const client = new LogbookClient({ trackingUri: url })
-  const parent = await startRun({ client, experiment: 'ui-e2e', name: 'baseline', user: 'ada', tags: { team: 'vision', 'mlflow.source.name': 'train.py', 'mlflow.source.git.commit': '0123456789abcdef0123456789abcdef01234567' } })
+  const parent = await startRun({
+    client,
+    experiment: 'ui-e2e',
+    name: 'baseline',
+    user: 'ada',
+    tags: {
+      team: 'vision',
+      'mlflow.source.name': 'train.py',
+      'mlflow.source.git.commit': '0123456789abcdef0123456789abcdef01234567',
+    },
+  })
   await parent.logParams({ lr: 0.01, epochs: 100, optimizer: 'adam', batch_size: 32 })
   await logCurve(parent, 100, 0.01)
   await parent.setTag('mlflow.note.content', '# Baseline\n\nFirst **try**.')
-  await parent.logInput({ name: 'iris', digest: 'abc123', source_type: 'local', source: '/data/iris.csv' }, { context: 'training' })
+  await parent.logInput(
+    { name: 'iris', digest: 'abc123', source_type: 'local', source: '/data/iris.csv' },
+    { context: 'training' },
+  )
   await parent.logArtifact(gradientPng(), 'plots/loss.png')
   await parent.logArtifact(SVG, 'plots/diagram.svg')
-  await parent.logText(Array.from({ length: 50 }, (_, i) => `epoch ${i} loss=${(1 / (i + 1)).toFixed(4)}`).join('\n'), 'logs/train.log')
+  await parent.logText(
+    Array.from({ length: 50 }, (_, i) => `epoch ${i} loss=${(1 / (i + 1)).toFixed(4)}`).join('\n'),
+    'logs/train.log',
+  )
   await parent.logArtifact('{"lr":0.01,"layers":[64,32],"dropout":{"p":0.1}}', 'config.json')
   await parent.logArtifact('model:\n  layers: [64, 32]\n  activation: relu\n', 'params.yaml')
   await parent.logArtifact(CSV, 'data/sample.csv')
   await parent.logArtifact(HOSTILE_HTML, 'report.html')
   await parent.logArtifact(MLMODEL, 'model/MLmodel')
   await parent.logArtifact(new Uint8Array([0, 1, 2, 3, 255, 254]), 'model/model.pkl')
-  const model = await client.transport.json<{ model: { info: { model_id: string } } }>('POST', '/api/2.0/mlflow/logged-models', {
-    json: { experiment_id: parent.experimentId, name: 'iris-model', model_type: 'sklearn', source_run_id: parent.id },
+  const model = await client.transport.json<{ model: { info: { model_id: string } } }>(
+    'POST',
+    '/api/2.0/mlflow/logged-models',
+    {
+      json: {
+        experiment_id: parent.experimentId,
+        name: 'iris-model',
+        model_type: 'sklearn',
+        source_run_id: parent.id,
+      },
+    },
+  )
+  await client.transport.json('POST', '/api/2.0/mlflow/runs/outputs', {
+    json: { run_id: parent.id, models: [{ model_id: model.model.info.model_id, step: 0 }] },
   })
-  await client.transport.json('POST', '/api/2.0/mlflow/runs/outputs', { json: { run_id: parent.id, models: [{ model_id: model.model.info.model_id, step: 0 }] } })
   await parent.end()
 
-  const child = await startRun({ client, experiment: 'ui-e2e', name: 'fold-1', parent: parent.id, user: 'ada' })
+  const child = await startRun({
+    client,
+    experiment: 'ui-e2e',
+    name: 'fold-1',
+    parent: parent.id,
+    user: 'ada',
+  })
   await child.logParams({ lr: 0.01, fold: 1 })
   await logCurve(child, 30, 0.01)
   await child.end()
@@ -142,5 +181,11 @@ export async function seedUiRuns(url: string): Promise<SeededRuns> {
   await sibling.logParams({ lr: 0.1, epochs: 100, optimizer: 'sgd', batch_size: 32 })
   await logCurve(sibling, 100, 0.1)
   await sibling.end()
-  return { client, experimentId: parent.experimentId, parent: parent.id, child: child.id, sibling: sibling.id }
+  return {
+    client,
+    experimentId: parent.experimentId,
+    parent: parent.id,
+    child: child.id,
+    sibling: sibling.id,
+  }
 }

@@ -23,13 +23,25 @@ function observe(el: Element, onChange: (visible: boolean) => void): () => void 
 }
 
 /** Render `children` only while the block is within 300 px of the viewport. */
-export function LazyMount({ height, children, label }: { height: number; children: ReactNode; label?: string }) {
+export function LazyMount({
+  height,
+  children,
+  label,
+}: {
+  height: number
+  children: ReactNode
+  label?: string
+}) {
   const ref = useRef<HTMLDivElement>(null)
   const [visible, setVisible] = useState(false)
   useEffect(() => (ref.current ? observe(ref.current, setVisible) : undefined), [])
   return (
     <div ref={ref} className="lazy-block" style={{ minHeight: height }} data-mounted={visible}>
-      {visible ? children : <div className="chart-placeholder" aria-label={label} style={{ height }} />}
+      {visible ? (
+        children
+      ) : (
+        <div className="chart-placeholder" aria-label={label} style={{ height }} />
+      )}
     </div>
   )
 }

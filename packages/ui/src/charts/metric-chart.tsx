@@ -38,7 +38,15 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
  * One metric across runs. Fetches downsampled series (≈ one bucket per horizontal pixel), re-fetches
  * finer detail for a drag-selected x range, and draws min..max bands where points were aggregated.
  */
-export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; metricKey: string; settings: ChartSettings }) {
+export function MetricChart({
+  runs,
+  metricKey,
+  settings,
+}: {
+  runs: ChartRun[]
+  metricKey: string
+  settings: ChartSettings
+}) {
   const host = useRef<HTMLDivElement>(null)
   const width = useWidth(host)
   const [range, setRange] = useState<readonly [number, number]>()
@@ -50,8 +58,19 @@ export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; m
   const fetchRange = byMetric ? undefined : range
   const runKey = runs.map((r) => r.id).join(',')
   const loaded = useLoad(
-    async (signal) => (width > 0 ? loadChartSeries(runs, metricKey, settings.xMode, fetchRange, buckets, signal) : undefined),
-    [runKey, metricKey, settings.xMode, fetchRange?.[0], fetchRange?.[1], width > 0, Math.ceil(buckets / 200)],
+    async (signal) =>
+      width > 0
+        ? loadChartSeries(runs, metricKey, settings.xMode, fetchRange, buckets, signal)
+        : undefined,
+    [
+      runKey,
+      metricKey,
+      settings.xMode,
+      fetchRange?.[0],
+      fetchRange?.[1],
+      width > 0,
+      Math.ceil(buckets / 200),
+    ],
   )
   const options = useMemo(
     (): ViewOptions => ({
@@ -85,13 +104,22 @@ export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; m
         <span className="chart-title mono" title={metricKey}>
           {metricKey}
         </span>
-        {sampled && <span className="muted chart-note" title="Some points were aggregated; the band shows min..max">sampled</span>}
+        {sampled && (
+          <span
+            className="muted chart-note"
+            title="Some points were aggregated; the band shows min..max"
+          >
+            sampled
+          </span>
+        )}
         {range && (
           <button type="button" className="ghost small" onClick={() => setRange(undefined)}>
             Reset zoom
           </button>
         )}
-        {(loaded.loading || !series) && !loaded.error && <span className="muted chart-note">loading…</span>}
+        {(loaded.loading || !series) && !loaded.error && (
+          <span className="muted chart-note">loading…</span>
+        )}
       </figcaption>
       <div ref={host} className="chart-canvas" style={{ height: CHART_HEIGHT }}>
         {loaded.error && <p className="error">{loaded.error.message}</p>}
@@ -116,7 +144,9 @@ export function MetricChart({ runs, metricKey, settings }: { runs: ChartRun[]; m
               <li key={r.id}>
                 <span className="swatch" style={{ background: r.color }} />
                 <span className="legend-name">{r.name}</span>
-                {v !== undefined && <span className="mono legend-value">{v === null ? '—' : formatNumber(v)}</span>}
+                {v !== undefined && (
+                  <span className="mono legend-value">{v === null ? '—' : formatNumber(v)}</span>
+                )}
               </li>
             )
           })}

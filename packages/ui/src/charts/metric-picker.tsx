@@ -1,7 +1,15 @@
 import { useId, useState, type FormEvent } from 'react'
 
 /** Chosen metrics as removable chips plus a searchable input (datalist) to add one more. */
-export function MetricPicker({ keys, chosen, onChange }: { keys: string[]; chosen: string[]; onChange: (keys: string[]) => void }) {
+export function MetricPicker({
+  keys,
+  chosen,
+  onChange,
+}: {
+  keys: string[]
+  chosen: string[]
+  onChange: (keys: string[]) => void
+}) {
   const [text, setText] = useState('')
   const listId = useId()
   const add = (event: FormEvent): void => {
@@ -18,12 +26,23 @@ export function MetricPicker({ keys, chosen, onChange }: { keys: string[]; chose
       {chosen.map((k) => (
         <span key={k} className="chip mono">
           {k}
-          <button type="button" className="ghost chip-x" aria-label={`Remove metric ${k}`} onClick={() => onChange(chosen.filter((c) => c !== k))}>
+          <button
+            type="button"
+            className="ghost chip-x"
+            aria-label={`Remove metric ${k}`}
+            onClick={() => onChange(chosen.filter((c) => c !== k))}
+          >
             ×
           </button>
         </span>
       ))}
-      <input list={listId} placeholder="Add a metric" aria-label="Add a metric" value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        list={listId}
+        placeholder="Add a metric"
+        aria-label="Add a metric"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <datalist id={listId}>
         {keys
           .filter((k) => !chosen.includes(k))

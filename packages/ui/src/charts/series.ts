@@ -49,7 +49,13 @@ export async function fetchSampled(
   buckets: number,
   signal: AbortSignal,
 ): Promise<RunSeries[]> {
-  const body = { run_ids: runIds, metric_key: key, x_axis: xAxis, buckets, ...(range ? { min_x: range[0], max_x: range[1] } : {}) }
+  const body = {
+    run_ids: runIds,
+    metric_key: key,
+    x_axis: xAxis,
+    buckets,
+    ...(range ? { min_x: range[0], max_x: range[1] } : {}),
+  }
   const cacheKey = JSON.stringify(body)
   const hit = cache.get(cacheKey)
   if (hit) return hit
@@ -115,7 +121,9 @@ export async function loadChartSeries(
   if (mode === 'step') return fetchSampled(ids, key, 'step', range, buckets, signal)
   if (mode === 'time') {
     const ms = range ? ([range[0] * 1000, range[1] * 1000] as const) : undefined
-    return (await fetchSampled(ids, key, 'timestamp', ms, buckets, signal)).map((s) => shiftX(s, 0, 1000))
+    return (await fetchSampled(ids, key, 'timestamp', ms, buckets, signal)).map((s) =>
+      shiftX(s, 0, 1000),
+    )
   }
   if (mode === 'relative') {
     if (!range) {
@@ -125,7 +133,9 @@ export async function loadChartSeries(
     const perRun = await Promise.all(
       runs.map(async (run) => {
         const ms = [run.startTime + range[0] * 1000, run.startTime + range[1] * 1000] as const
-        return (await fetchSampled([run.id], key, 'timestamp', ms, buckets, signal)).map((s) => shiftX(s, run.startTime, 1000))
+        return (await fetchSampled([run.id], key, 'timestamp', ms, buckets, signal)).map((s) =>
+          shiftX(s, run.startTime, 1000),
+        )
       }),
     )
     return perRun.flat()

@@ -35,7 +35,16 @@ const clean = (values: number[], logY: boolean): (number | null)[] =>
   values.map((v) => (!Number.isFinite(v) || (logY && v <= 0) ? null : v))
 
 /** uPlot's aligned data and series config for some runs: a line per run, a min..max band where sampled. */
-export function buildPlot(runs: ChartRun[], series: RunSeries[], opts: ViewOptions): { data: uPlot.AlignedData; series: uPlot.Series[]; bands: uPlot.Band[]; lineIndex: Map<string, number> } {
+export function buildPlot(
+  runs: ChartRun[],
+  series: RunSeries[],
+  opts: ViewOptions,
+): {
+  data: uPlot.AlignedData
+  series: uPlot.Series[]
+  bands: uPlot.Band[]
+  lineIndex: Map<string, number>
+} {
   const tables: uPlot.AlignedData[] = []
   const config: uPlot.Series[] = [{}]
   const bands: uPlot.Band[] = []
@@ -57,9 +66,26 @@ export function buildPlot(runs: ChartRun[], series: RunSeries[], opts: ViewOptio
     })
     lineIndex.set(run.id, column)
     if (s.sampled && !opts.pointsOnly) {
-      tables.push([s.x, line, clean(s.min, opts.logY), clean(s.max, opts.logY)] as uPlot.AlignedData)
-      config.push({ label: `${run.name} min`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } })
-      config.push({ label: `${run.name} max`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } })
+      tables.push([
+        s.x,
+        line,
+        clean(s.min, opts.logY),
+        clean(s.max, opts.logY),
+      ] as uPlot.AlignedData)
+      config.push({
+        label: `${run.name} min`,
+        stroke: 'transparent',
+        width: 0,
+        spanGaps: true,
+        points: { show: false },
+      })
+      config.push({
+        label: `${run.name} max`,
+        stroke: 'transparent',
+        width: 0,
+        spanGaps: true,
+        points: { show: false },
+      })
       bands.push({ series: [column + 2, column + 1], fill: withAlpha(run.color, 0.28) })
       column += 3
     } else {
@@ -67,7 +93,12 @@ export function buildPlot(runs: ChartRun[], series: RunSeries[], opts: ViewOptio
       column += 1
     }
   }
-  const data = tables.length === 0 ? ([[]] as unknown as uPlot.AlignedData) : tables.length === 1 ? tables[0]! : uPlot.join(tables)
+  const data =
+    tables.length === 0
+      ? ([[]] as unknown as uPlot.AlignedData)
+      : tables.length === 1
+        ? tables[0]!
+        : uPlot.join(tables)
   return { data, series: config, bands, lineIndex }
 }
 
@@ -76,7 +107,10 @@ function useThemeVersion(): number {
   const [version, setVersion] = useState(0)
   useEffect(() => {
     const observer = new MutationObserver(() => setVersion((v) => v + 1))
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
+    observer.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['data-theme'],
+    })
     return () => observer.disconnect()
   }, [])
   return version
@@ -109,7 +143,11 @@ export function UplotView(props: {
     const built = buildPlot(runs, series, options)
     const grid = cssVar('--border', '#ddd')
     const text = cssVar('--fg-muted', '#666')
-    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } }
+    const axis = {
+      stroke: text,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    }
     const plot = new uPlot(
       {
         width: options.width,
@@ -117,10 +155,18 @@ export function UplotView(props: {
         legend: { show: false },
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
         scales: {
-          x: { time: options.time, ...(options.range ? { range: (): uPlot.Range.MinMax => [options.range![0], options.range![1]] } : {}) },
+          x: {
+            time: options.time,
+            ...(options.range
+              ? { range: (): uPlot.Range.MinMax => [options.range![0], options.range![1]] }
+              : {}),
+          },
           y: options.logY ? { distr: 3, log: 10 } : {},
         },
-        axes: [{ ...axis, label: options.xLabel, labelSize: 18, size: 36 }, { ...axis, size: 56 }],
+        axes: [
+          { ...axis, label: options.xLabel, labelSize: 18, size: 36 },
+          { ...axis, size: 56 },
+        ],
         series: built.series,
         bands: built.bands,
         hooks: {
@@ -137,9 +183,11 @@ export function UplotView(props: {
           setCursor: [
             (u) => {
               const idx = u.cursor.idx
-              if (idx === null || idx === undefined) return callbacks.current.onHover(undefined, undefined)
+              if (idx === null || idx === undefined)
+                return callbacks.current.onHover(undefined, undefined)
               const values = new Map<string, number | null>()
-              for (const [runId, col] of built.lineIndex) values.set(runId, (u.data[col]?.[idx] as number | null | undefined) ?? null)
+              for (const [runId, col] of built.lineIndex)
+                values.set(runId, (u.data[col]?.[idx] as number | null | undefined) ?? null)
               callbacks.current.onHover(values, u.data[0][idx])
             },
           ],

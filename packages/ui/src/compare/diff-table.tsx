@@ -10,9 +10,19 @@ function cell(column: Column, runId: string): string {
 }
 
 /** Rows = params and metrics (last values), columns = runs; rows whose values differ are marked. */
-export function DiffTable({ runs, columns, onlyDiff }: { runs: ChartRun[]; columns: Column[]; onlyDiff: boolean }) {
+export function DiffTable({
+  runs,
+  columns,
+  onlyDiff,
+}: {
+  runs: ChartRun[]
+  columns: Column[]
+  onlyDiff: boolean
+}) {
   const ids = runs.map((r) => r.id)
-  const rows = columns.map((c) => ({ column: c, diff: differs(c, ids) })).filter((r) => !onlyDiff || r.diff)
+  const rows = columns
+    .map((c) => ({ column: c, diff: differs(c, ids) }))
+    .filter((r) => !onlyDiff || r.diff)
   const section = (kind: Column['kind'], title: string) => {
     const part = rows.filter((r) => r.column.kind === kind)
     return (
@@ -26,7 +36,10 @@ export function DiffTable({ runs, columns, onlyDiff }: { runs: ChartRun[]; colum
           <tr key={column.id} className={diff ? 'differs' : undefined} data-key={column.id}>
             <td className="mono key-cell">{column.key}</td>
             {ids.map((id) => (
-              <td key={id} className={`mono${typeof column.values.get(id) === 'number' || column.numeric ? ' num' : ''}`}>
+              <td
+                key={id}
+                className={`mono${typeof column.values.get(id) === 'number' || column.numeric ? ' num' : ''}`}
+              >
                 {cell(column, id)}
               </td>
             ))}
@@ -43,7 +56,8 @@ export function DiffTable({ runs, columns, onlyDiff }: { runs: ChartRun[]; colum
             <th>Key</th>
             {runs.map((r) => (
               <th key={r.id}>
-                <span className="swatch" style={{ background: r.color }} /> <Link to={`/runs/${r.id}`}>{r.name}</Link>
+                <span className="swatch" style={{ background: r.color }} />{' '}
+                <Link to={`/runs/${r.id}`}>{r.name}</Link>
               </th>
             ))}
           </tr>

@@ -9,6 +9,11 @@ const TOP = 46
 const BOTTOM = H - 24
 const SIDE = 70
 
+/** Long keys would run into the next axis: keep the tail (the most specific part). */
+function shorten(key: string, max: number): string {
+  return key.length <= max ? key : `…${key.slice(key.length - max + 1)}`
+}
+
 /** One vertical axis: numbers on a linear scale, anything else as evenly spaced categories. */
 interface Axis {
   column: Column
@@ -19,15 +24,36 @@ interface Axis {
 
 function buildAxis(column: Column, x: number, runIds: string[]): Axis {
   if (column.numeric) {
-    const values = runIds.map((id) => numericValue(column, id)).filter((v): v is number => v !== undefined)
+    const values = runIds
+      .map((id) => numericValue(column, id))
+      .filter((v): v is number => v !== undefined)
     const min = Math.min(...values)
     const max = Math.max(...values)
     const toY = scale(min, max, BOTTOM, TOP)
-    const ticks = values.length === 0 ? [] : niceTicks(min, max, 4).map((t) => ({ y: toY(t), label: formatNumber(t, 3) }))
-    return { column, x, ticks, y: (id) => (numericValue(column, id) === undefined ? undefined : toY(numericValue(column, id)!)) }
+    const ticks =
+      values.length === 0
+        ? []
+        : niceTicks(min, max, 4).map((t) => ({ y: toY(t), label: formatNumber(t, 3) }))
+    return {
+      column,
+      x,
+      ticks,
+      y: (id) =>
+        numericValue(column, id) === undefined ? undefined : toY(numericValue(column, id)!),
+    }
   }
-  const categories = [...new Set(runIds.map((id) => column.values.get(id)).filter((v) => v !== undefined).map(String))].sort()
-  const toY = (i: number): number => (categories.length === 1 ? (TOP + BOTTOM) / 2 : TOP + (i / (categories.length - 1)) * (BOTTOM - TOP))
+  const categories = [
+    ...new Set(
+      runIds
+        .map((id) => column.values.get(id))
+        .filter((v) => v !== undefined)
+        .map(String),
+    ),
+  ].sort()
+  const toY = (i: number): number =>
+    categories.length === 1
+      ? (TOP + BOTTOM) / 2
+      : TOP + (i / (categories.length - 1)) * (BOTTOM - TOP)
   return {
     column,
     x,
@@ -47,13 +73,21 @@ export function ParallelCoordinates({ runs, columns }: { runs: ChartRun[]; colum
   const step = (W - 2 * SIDE) / (columns.length - 1)
   const axes = columns.map((c, i) => buildAxis(c, SIDE + i * step, ids))
   return (
-    <svg className="parallel-coordinates" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Parallel coordinates">
+    <svg
+      className="parallel-coordinates"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label="Parallel coordinates"
+    >
       {axes.map((axis) => (
         <g key={axis.column.id} className="pc-axis">
           <line x1={axis.x} x2={axis.x} y1={TOP} y2={BOTTOM} />
-          <text className="pc-label" x={axis.x} y={TOP - 26} textAnchor="middle">
-            {axis.column.key}
-          </text>
+          <g>
+            <title>{axis.column.id}</title>
+            <text className="pc-label" x={axis.x} y={TOP - 26} textAnchor="middle">
+              {shorten(axis.column.key, Math.max(8, Math.floor(step / 9)))}
+            </text>
+          </g>
           <text className="pc-kind" x={axis.x} y={TOP - 12} textAnchor="middle">
             {axis.column.kind}
           </text>

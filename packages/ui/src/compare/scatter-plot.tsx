@@ -21,14 +21,21 @@ function domain(values: number[]): [number, number] {
 export function ScatterPlot({ runs, x, y }: { runs: ChartRun[]; x: Column; y: Column }) {
   const points = runs
     .map((r) => ({ run: r, x: numericValue(x, r.id), y: numericValue(y, r.id) }))
-    .filter((p): p is { run: ChartRun; x: number; y: number } => p.x !== undefined && p.y !== undefined)
+    .filter(
+      (p): p is { run: ChartRun; x: number; y: number } => p.x !== undefined && p.y !== undefined,
+    )
   if (points.length === 0) return <p className="muted">No run has both values.</p>
   const [x0, x1] = domain(points.map((p) => p.x))
   const [y0, y1] = domain(points.map((p) => p.y))
   const sx = scale(x0, x1, LEFT, RIGHT)
   const sy = scale(y0, y1, BOTTOM, TOP)
   return (
-    <svg className="scatter-plot" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Scatter of ${y.key} against ${x.key}`}>
+    <svg
+      className="scatter-plot"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`Scatter of ${y.key} against ${x.key}`}
+    >
       <rect className="sp-frame" x={LEFT} y={TOP} width={RIGHT - LEFT} height={BOTTOM - TOP} />
       {niceTicks(x0, x1, 6).map((t) => (
         <g key={`x${t}`} className="sp-tick">
@@ -49,11 +56,25 @@ export function ScatterPlot({ runs, x, y }: { runs: ChartRun[]; x: Column; y: Co
       <text className="sp-label" x={(LEFT + RIGHT) / 2} y={H - 10} textAnchor="middle">
         {x.id}
       </text>
-      <text className="sp-label" x={16} y={(TOP + BOTTOM) / 2} textAnchor="middle" transform={`rotate(-90 16 ${(TOP + BOTTOM) / 2})`}>
+      <text
+        className="sp-label"
+        x={16}
+        y={(TOP + BOTTOM) / 2}
+        textAnchor="middle"
+        transform={`rotate(-90 16 ${(TOP + BOTTOM) / 2})`}
+      >
         {y.id}
       </text>
       {points.map((p) => (
-        <circle key={p.run.id} className="sp-point" data-run={p.run.id} cx={sx(p.x)} cy={sy(p.y)} r={6} fill={p.run.color}>
+        <circle
+          key={p.run.id}
+          className="sp-point"
+          data-run={p.run.id}
+          cx={sx(p.x)}
+          cy={sy(p.y)}
+          r={6}
+          fill={p.run.color}
+        >
           <title>{`${p.run.name}: ${x.key}=${formatNumber(p.x)}, ${y.key}=${formatNumber(p.y)}`}</title>
         </circle>
       ))}

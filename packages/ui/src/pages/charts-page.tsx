@@ -8,7 +8,11 @@ import type { ChartRun } from '../charts/series.ts'
 import { Link, setQuery, useLocation } from '../router.tsx'
 import { runLabel, type WireRun } from '../run/types.ts'
 
-const list = (value: string | null): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+const list = (value: string | null): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 
 /** /charts?runs=a,b&metrics=loss,acc&x=step|time|relative|metric:<key>&smooth=0.6&log=1 */
 export function ChartsPage() {
@@ -17,12 +21,22 @@ export function ChartsPage() {
   const chosen = list(query.get('metrics'))
   const settings = settingsFromQuery(query)
   const loaded = useLoad(
-    (signal) => Promise.all(runIds.map((id) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run))),
+    (signal) =>
+      Promise.all(
+        runIds.map((id) =>
+          mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run),
+        ),
+      ),
     [runIds.join(',')],
   )
   const runs = useMemo(
     (): ChartRun[] =>
-      (loaded.data ?? []).map((run, i) => ({ id: run.info.run_id, name: runLabel(run.info), color: runColor(i), startTime: run.info.start_time ?? 0 })),
+      (loaded.data ?? []).map((run, i) => ({
+        id: run.info.run_id,
+        name: runLabel(run.info),
+        color: runColor(i),
+        startTime: run.info.start_time ?? 0,
+      })),
     [loaded.data],
   )
   const keys = useMemo(() => {
@@ -30,13 +44,15 @@ export function ChartsPage() {
     for (const run of loaded.data ?? []) for (const m of run.data.metrics ?? []) all.add(m.key)
     return [...all].sort((a, b) => a.localeCompare(b))
   }, [loaded.data])
-  const removeRun = (id: string): void => setQuery({ runs: runIds.filter((r) => r !== id).join(',') || undefined }, { replace: false })
+  const removeRun = (id: string): void =>
+    setQuery({ runs: runIds.filter((r) => r !== id).join(',') || undefined }, { replace: false })
   return (
     <main className="page charts-page">
       <h1>Charts</h1>
       {runIds.length === 0 ? (
         <p className="muted">
-          No runs selected. Pick runs in an <Link to="/experiments">experiment</Link> and open them in charts, or add
+          No runs selected. Pick runs in an <Link to="/experiments">experiment</Link> and open them
+          in charts, or add
           <code> ?runs=&lt;id&gt;,&lt;id&gt;</code> to the address.
         </p>
       ) : loaded.error ? (
@@ -52,7 +68,12 @@ export function ChartsPage() {
               <span key={r.id} className="chip">
                 <span className="swatch" style={{ background: r.color }} />
                 <Link to={`/runs/${r.id}`}>{r.name}</Link>
-                <button type="button" className="ghost chip-x" aria-label={`Remove run ${r.name}`} onClick={() => removeRun(r.id)}>
+                <button
+                  type="button"
+                  className="ghost chip-x"
+                  aria-label={`Remove run ${r.name}`}
+                  onClick={() => removeRun(r.id)}
+                >
                   ×
                 </button>
               </span>
@@ -63,8 +84,16 @@ export function ChartsPage() {
               </Link>
             )}
           </div>
-          <MetricPicker keys={keys} chosen={chosen} onChange={(k) => setQuery({ metrics: k.join(',') || undefined }, { replace: false })} />
-          <ChartControls settings={settings} metricKeys={keys} onChange={(s) => setQuery(settingsToQuery(s))} />
+          <MetricPicker
+            keys={keys}
+            chosen={chosen}
+            onChange={(k) => setQuery({ metrics: k.join(',') || undefined }, { replace: false })}
+          />
+          <ChartControls
+            settings={settings}
+            metricKeys={keys}
+            onChange={(s) => setQuery(settingsToQuery(s))}
+          />
           <ChartGrid runs={runs} keys={chosen.length > 0 ? chosen : keys} settings={settings} />
         </>
       )}

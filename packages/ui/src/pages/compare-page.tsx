@@ -11,13 +11,21 @@ import '../compare/compare.css'
 import { Link, setQuery, useLocation } from '../router.tsx'
 import { runLabel, type WireRun } from '../run/types.ts'
 
-const list = (value: string | null): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+const list = (value: string | null): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 
 /** Columns that vary across the runs first: they are what a comparison is about. */
 function defaultAxes(columns: Column[], ids: string[]): string[] {
   const varying = columns.filter((c) => differs(c, ids))
   const params = varying.filter((c) => c.kind === 'param').slice(0, 4)
-  const metrics = (varying.some((c) => c.kind === 'metric') ? varying : columns).filter((c) => c.kind === 'metric').slice(0, 3)
+  // System metrics (cpu, memory) rarely explain a result; model metrics first.
+  const metrics = (varying.some((c) => c.kind === 'metric') ? varying : columns)
+    .filter((c) => c.kind === 'metric')
+    .sort((a, b) => Number(a.key.startsWith('system/')) - Number(b.key.startsWith('system/')))
+    .slice(0, 3)
   return [...params, ...metrics].map((c) => c.id)
 }
 
@@ -27,26 +35,46 @@ export function ComparePage() {
   const runIds = list(query.get('runs'))
   const onlyDiff = query.get('diff') === '1'
   const loaded = useLoad(
-    (signal) => Promise.all(runIds.map((id) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run))),
+    (signal) =>
+      Promise.all(
+        runIds.map((id) =>
+          mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run),
+        ),
+      ),
     [runIds.join(',')],
   )
   const runs = useMemo(
-    (): ChartRun[] => (loaded.data ?? []).map((r, i) => ({ id: r.info.run_id, name: runLabel(r.info), color: runColor(i), startTime: r.info.start_time ?? 0 })),
+    (): ChartRun[] =>
+      (loaded.data ?? []).map((r, i) => ({
+        id: r.info.run_id,
+        name: runLabel(r.info),
+        color: runColor(i),
+        startTime: r.info.start_time ?? 0,
+      })),
     [loaded.data],
   )
   const columns = useMemo(() => buildColumns(loaded.data ?? []), [loaded.data])
   const ids = runs.map((r) => r.id)
   const axes = query.has('axes') ? list(query.get('axes')) : defaultAxes(columns, ids)
-  const axisColumns = axes.map((id) => columns.find((c) => c.id === id)).filter((c): c is Column => c !== undefined)
+  const axisColumns = axes
+    .map((id) => columns.find((c) => c.id === id))
+    .filter((c): c is Column => c !== undefined)
   const numeric = columns.filter((c) => c.numeric)
-  const sx = numeric.find((c) => c.id === query.get('sx')) ?? numeric.find((c) => c.kind === 'param' && differs(c, ids)) ?? numeric[0]
-  const sy = numeric.find((c) => c.id === query.get('sy')) ?? numeric.find((c) => c.kind === 'metric') ?? numeric[1]
+  const sx =
+    numeric.find((c) => c.id === query.get('sx')) ??
+    numeric.find((c) => c.kind === 'param' && differs(c, ids)) ??
+    numeric[0]
+  const sy =
+    numeric.find((c) => c.id === query.get('sy')) ??
+    numeric.find((c) => c.kind === 'metric' && !c.key.startsWith('system/')) ??
+    numeric[1]
   if (runIds.length === 0) {
     return (
       <main className="page">
         <h1>Compare runs</h1>
         <p className="muted">
-          No runs selected. Select runs in an <Link to="/experiments">experiment</Link> and compare them, or add <code>?runs=&lt;id&gt;,&lt;id&gt;</code>.
+          No runs selected. Select runs in an <Link to="/experiments">experiment</Link> and compare
+          them, or add <code>?runs=&lt;id&gt;,&lt;id&gt;</code>.
         </p>
       </main>
     )
@@ -54,14 +82,23 @@ export function ComparePage() {
   return (
     <main className="page compare-page">
       <h1>Compare {runIds.length} runs</h1>
-      {loaded.error && <p className="error" role="alert">{loaded.error.message}</p>}
+      {loaded.error && (
+        <p className="error" role="alert">
+          {loaded.error.message}
+        </p>
+      )}
       {!loaded.data ? (
         !loaded.error && <p className="muted">Loading…</p>
       ) : (
         <>
           <div className="toolbar">
             <label>
-              <input type="checkbox" checked={onlyDiff} onChange={(e) => setQuery({ diff: e.target.checked ? '1' : undefined })} /> Only differences
+              <input
+                type="checkbox"
+                checked={onlyDiff}
+                onChange={(e) => setQuery({ diff: e.target.checked ? '1' : undefined })}
+              />{' '}
+              Only differences
             </label>
             <Link className="button" to={`/charts?runs=${ids.join(',')}`}>
               Open in charts
@@ -73,7 +110,11 @@ export function ComparePage() {
           </section>
           <section aria-labelledby="cmp-pc">
             <h2 id="cmp-pc">Parallel coordinates</h2>
-            <ColumnChooser columns={columns} chosen={axes} onChange={(next) => setQuery({ axes: next.join(',') || ',' })} />
+            <ColumnChooser
+              columns={columns}
+              chosen={axes}
+              onChange={(next) => setQuery({ axes: next.join(',') || ',' })}
+            />
             <ParallelCoordinates runs={runs} columns={axisColumns} />
           </section>
           <section aria-labelledby="cmp-scatter">
@@ -85,7 +126,11 @@ export function ComparePage() {
                 <div className="toolbar">
                   <label>
                     X{' '}
-                    <select aria-label="Scatter X" value={sx.id} onChange={(e) => setQuery({ sx: e.target.value })}>
+                    <select
+                      aria-label="Scatter X"
+                      value={sx.id}
+                      onChange={(e) => setQuery({ sx: e.target.value })}
+                    >
                       {numeric.map((c) => (
                         <option key={c.id} value={c.id}>
                           {c.id}
@@ -95,7 +140,11 @@ export function ComparePage() {
                   </label>
                   <label>
                     Y{' '}
-                    <select aria-label="Scatter Y" value={sy.id} onChange={(e) => setQuery({ sy: e.target.value })}>
+                    <select
+                      aria-label="Scatter Y"
+                      value={sy.id}
+                      onChange={(e) => setQuery({ sy: e.target.value })}
+                    >
                       {numeric.map((c) => (
                         <option key={c.id} value={c.id}>
                           {c.id}

@@ -14,15 +14,26 @@ type Tab = (typeof TABS)[number]
 /** One run: overview (details, params, metrics, tags, note, inputs, models), metric charts, artifacts. */
 export function RunPage({ runId }: { runId: string }) {
   const { query } = useLocation()
-  const tab: Tab = (TABS as readonly string[]).includes(query.get('tab') ?? '') ? (query.get('tab') as Tab) : 'overview'
-  const loaded = useLoad((signal) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: runId }, { signal }), [runId])
+  const tab: Tab = (TABS as readonly string[]).includes(query.get('tab') ?? '')
+    ? (query.get('tab') as Tab)
+    : 'overview'
+  const loaded = useLoad(
+    (signal) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: runId }, { signal }),
+    [runId],
+  )
   const [dialog, setDialog] = useState<'rename' | 'delete' | undefined>()
   const run = loaded.data?.run
   if (!run) {
     return (
       <main className="page">
         <h1>Run {runId}</h1>
-        {loaded.error ? <p className="error" role="alert">{loaded.error.message}</p> : <p className="muted">Loading…</p>}
+        {loaded.error ? (
+          <p className="error" role="alert">
+            {loaded.error.message}
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
       </main>
     )
   }
@@ -34,7 +45,7 @@ export function RunPage({ runId }: { runId: string }) {
   return (
     <main className="page run-page">
       <div className="crumbs muted">
-        <Link to={`/experiments/${run.info.experiment_id}`}>Experiment {run.info.experiment_id}</Link> / run
+        <ExperimentLink id={run.info.experiment_id} /> / run
       </div>
       <div className="run-title">
         <h1>{runLabel(run.info)}</h1>
@@ -57,7 +68,11 @@ export function RunPage({ runId }: { runId: string }) {
           </button>
         )}
       </div>
-      {loaded.error && <p className="error" role="alert">{loaded.error.message}</p>}
+      {loaded.error && (
+        <p className="error" role="alert">
+          {loaded.error.message}
+        </p>
+      )}
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button
@@ -65,7 +80,12 @@ export function RunPage({ runId }: { runId: string }) {
             type="button"
             role="tab"
             aria-selected={tab === t}
-            onClick={() => setQuery({ tab: t === 'overview' ? undefined : t, path: undefined }, { replace: false })}
+            onClick={() =>
+              setQuery(
+                { tab: t === 'overview' ? undefined : t, path: undefined },
+                { replace: false },
+              )
+            }
           >
             {t[0]!.toUpperCase() + t.slice(1)}
           </button>
@@ -89,7 +109,9 @@ export function RunPage({ runId }: { runId: string }) {
       {dialog === 'delete' && (
         <ConfirmDialog
           title="Delete run"
-          message={<>Delete run “{runLabel(run.info)}”? It can be restored until garbage collection.</>}
+          message={
+            <>Delete run “{runLabel(run.info)}”? It can be restored until garbage collection.</>
+          }
           confirmLabel="Delete"
           danger
           onConfirm={async () => {
@@ -100,5 +122,20 @@ export function RunPage({ runId }: { runId: string }) {
         />
       )}
     </main>
+  )
+}
+
+function ExperimentLink({ id }: { id: string }) {
+  const experiment = useLoad(
+    (signal) =>
+      mlflow.get<{ experiment: { name: string } }>(
+        'experiments/get',
+        { experiment_id: id },
+        { signal },
+      ),
+    [id],
+  )
+  return (
+    <Link to={`/experiments/${id}`}>{experiment.data?.experiment.name ?? `Experiment ${id}`}</Link>
   )
 }

@@ -42,16 +42,32 @@ export function ArtifactBrowser({ runId, selected }: { runId: string; selected: 
   return (
     <div className="artifact-browser">
       <nav className="artifact-tree" aria-label="Artifacts">
-        <Folder runId={runId} path="" depth={0} open={open} selected={selected} onSelect={select} onListed={listed} />
+        <Folder
+          runId={runId}
+          path=""
+          depth={0}
+          open={open}
+          selected={selected}
+          onSelect={select}
+          onListed={listed}
+        />
       </nav>
       <section className="artifact-preview" aria-label="Preview">
         {selected ? (
           <>
             <div className="preview-head">
               <strong className="mono">{selected}</strong>
-              {info?.file_size !== undefined && <span className="muted">{formatBytes(info.file_size)}</span>}
+              {info?.file_size !== undefined && (
+                <span className="muted">{formatBytes(info.file_size)}</span>
+              )}
             </div>
-            <ArtifactPreview key={`${runId}/${selected}`} runId={runId} path={selected} name={baseName(selected)} size={info?.file_size} />
+            <ArtifactPreview
+              key={`${runId}/${selected}`}
+              runId={runId}
+              path={selected}
+              name={baseName(selected)}
+              size={info?.file_size}
+            />
           </>
         ) : (
           <p className="muted">Select a file to preview it.</p>
@@ -71,25 +87,59 @@ function Folder(props: {
   onListed: (files: WireFileInfo[]) => void
 }) {
   const { runId, path, depth, open, selected, onSelect, onListed } = props
-  const listing = useLoad(async (signal) => {
-    const res = await mlflow.get<{ files?: WireFileInfo[] }>('artifacts/list', { run_id: runId, path: path || undefined }, { signal })
-    const files = (res.files ?? []).sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || a.path.localeCompare(b.path))
-    onListed(files)
-    return files
-  }, [runId, path])
-  if (listing.error) return <div className="error tree-row" style={{ paddingLeft: depth * 14 + 6 }}>{listing.error.message}</div>
-  if (!listing.data) return <div className="muted tree-row" style={{ paddingLeft: depth * 14 + 6 }}>Loading…</div>
+  const listing = useLoad(
+    async (signal) => {
+      const res = await mlflow.get<{ files?: WireFileInfo[] }>(
+        'artifacts/list',
+        { run_id: runId, path: path || undefined },
+        { signal },
+      )
+      const files = (res.files ?? []).sort(
+        (a, b) => Number(b.is_dir) - Number(a.is_dir) || a.path.localeCompare(b.path),
+      )
+      onListed(files)
+      return files
+    },
+    [runId, path],
+  )
+  if (listing.error)
+    return (
+      <div className="error tree-row" style={{ paddingLeft: depth * 14 + 6 }}>
+        {listing.error.message}
+      </div>
+    )
+  if (!listing.data)
+    return (
+      <div className="muted tree-row" style={{ paddingLeft: depth * 14 + 6 }}>
+        Loading…
+      </div>
+    )
   if (listing.data.length === 0 && depth === 0) return <p className="muted">No artifacts.</p>
   return (
     <ul role={depth === 0 ? 'tree' : 'group'} className="tree">
       {listing.data.map((file) => {
         const isOpen = file.is_dir && open.has(file.path)
         return (
-          <li key={file.path} role="treeitem" aria-expanded={file.is_dir ? isOpen : undefined} aria-selected={file.path === selected}>
-            <button type="button" className={`tree-row${file.path === selected ? ' selected' : ''}`} style={{ paddingLeft: depth * 14 + 6 }} onClick={() => onSelect(file)} title={file.path}>
-              <span className="tree-icon" aria-hidden>{file.is_dir ? (isOpen ? '▾' : '▸') : '·'}</span>
+          <li
+            key={file.path}
+            role="treeitem"
+            aria-expanded={file.is_dir ? isOpen : undefined}
+            aria-selected={file.path === selected}
+          >
+            <button
+              type="button"
+              className={`tree-row${file.path === selected ? ' selected' : ''}`}
+              style={{ paddingLeft: depth * 14 + 6 }}
+              onClick={() => onSelect(file)}
+              title={file.path}
+            >
+              <span className="tree-icon" aria-hidden>
+                {file.is_dir ? (isOpen ? '▾' : '▸') : '·'}
+              </span>
               {baseName(file.path)}
-              {!file.is_dir && file.file_size !== undefined && <span className="muted tree-size">{formatBytes(file.file_size)}</span>}
+              {!file.is_dir && file.file_size !== undefined && (
+                <span className="muted tree-size">{formatBytes(file.file_size)}</span>
+              )}
             </button>
             {isOpen && <Folder {...props} path={file.path} depth={depth + 1} />}
           </li>

@@ -1,10 +1,40 @@
 /** Which preview a file gets, decided by its name (the server's MIME type is a guess from the name too). */
-export type ArtifactKind = 'image' | 'text' | 'json' | 'yaml' | 'csv' | 'tsv' | 'html' | 'mlmodel' | 'binary'
+export type ArtifactKind =
+  'image' | 'text' | 'json' | 'yaml' | 'csv' | 'tsv' | 'html' | 'mlmodel' | 'binary'
 
 const IMAGE = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'bmp', 'ico'])
 const TEXT = new Set([
-  'txt', 'log', 'md', 'markdown', 'rst', 'out', 'err', 'py', 'ipynb', 'sh', 'cfg', 'ini', 'toml', 'conf', 'xml',
-  'js', 'ts', 'java', 'c', 'h', 'cpp', 'r', 'sql', 'scala', 'go', 'rs', 'tex', 'diff', 'patch', 'env', 'requirements',
+  'txt',
+  'log',
+  'md',
+  'markdown',
+  'rst',
+  'out',
+  'err',
+  'py',
+  'ipynb',
+  'sh',
+  'cfg',
+  'ini',
+  'toml',
+  'conf',
+  'xml',
+  'js',
+  'ts',
+  'java',
+  'c',
+  'h',
+  'cpp',
+  'r',
+  'sql',
+  'scala',
+  'go',
+  'rs',
+  'tex',
+  'diff',
+  'patch',
+  'env',
+  'requirements',
 ])
 
 export function artifactKind(name: string): ArtifactKind {
@@ -19,7 +49,11 @@ export function artifactKind(name: string): ArtifactKind {
   if (ext === 'html' || ext === 'htm') return 'html'
   if (TEXT.has(ext)) return 'text'
   // Extension-less well-known text files (conda/pip environment files, LICENSE, Dockerfile).
-  if (dot === -1 && /^(LICENSE|README|Dockerfile|Makefile|requirements|python_env|conda)$/i.test(name)) return 'text'
+  if (
+    dot === -1 &&
+    /^(LICENSE|README|Dockerfile|Makefile|requirements|python_env|conda)$/i.test(name)
+  )
+    return 'text'
   return 'binary'
 }
 

@@ -8,9 +8,14 @@ import { MlmodelSummary } from './mlmodel-summary.tsx'
 export const PREVIEW_BYTES = 1024 * 1024
 
 /** The first `limit` bytes of a file as text, and whether there was more. */
-async function readHead(url: string, limit: number, signal: AbortSignal): Promise<{ text: string; truncated: boolean }> {
+async function readHead(
+  url: string,
+  limit: number,
+  signal: AbortSignal,
+): Promise<{ text: string; truncated: boolean }> {
   const response = await fetch(url, { signal })
-  if (!response.ok || !response.body) throw new Error(`Could not read the file (HTTP ${response.status})`)
+  if (!response.ok || !response.body)
+    throw new Error(`Could not read the file (HTTP ${response.status})`)
   const reader = response.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -47,7 +52,17 @@ function Download({ url, name, size }: { url: string; name: string; size?: numbe
 }
 
 /** Preview of one artifact, chosen by its name: image, text, JSON, YAML, CSV/TSV, sandboxed HTML, MLmodel. */
-export function ArtifactPreview({ runId, path, name, size }: { runId: string; path: string; name: string; size?: number }) {
+export function ArtifactPreview({
+  runId,
+  path,
+  name,
+  size,
+}: {
+  runId: string
+  path: string
+  name: string
+  size?: number
+}) {
   const url = artifactUrl(runId, path)
   const kind = artifactKind(name)
   if (kind === 'image') {
@@ -62,7 +77,9 @@ export function ArtifactPreview({ runId, path, name, size }: { runId: string; pa
   if (kind === 'binary') {
     return (
       <div className="preview-body">
-        <p className="muted">No preview for this file type{size !== undefined ? ` (${formatBytes(size)})` : ''}.</p>
+        <p className="muted">
+          No preview for this file type{size !== undefined ? ` (${formatBytes(size)})` : ''}.
+        </p>
         <Download url={url} name={name} size={size} />
       </div>
     )
@@ -70,7 +87,17 @@ export function ArtifactPreview({ runId, path, name, size }: { runId: string; pa
   return <TextualPreview url={url} kind={kind} name={name} size={size} />
 }
 
-function TextualPreview({ url, kind, name, size }: { url: string; kind: string; name: string; size?: number }) {
+function TextualPreview({
+  url,
+  kind,
+  name,
+  size,
+}: {
+  url: string
+  kind: string
+  name: string
+  size?: number
+}) {
   const head = useLoad((signal) => readHead(url, PREVIEW_BYTES, signal), [url])
   const pretty = useMemo(() => {
     if (kind !== 'json' || !head.data || head.data.truncated) return undefined
@@ -80,20 +107,41 @@ function TextualPreview({ url, kind, name, size }: { url: string; kind: string; 
       return undefined
     }
   }, [kind, head.data])
-  if (head.error) return <p className="error" role="alert">{head.error.message}</p>
+  if (head.error)
+    return (
+      <p className="error" role="alert">
+        {head.error.message}
+      </p>
+    )
   if (!head.data) return <p className="muted">Loading…</p>
   const { text, truncated } = head.data
   let body
-  if (kind === 'csv' || kind === 'tsv') body = <CsvTable text={text} delimiter={kind === 'tsv' ? '\t' : ','} truncated={truncated} />
+  if (kind === 'csv' || kind === 'tsv')
+    body = <CsvTable text={text} delimiter={kind === 'tsv' ? '\t' : ','} truncated={truncated} />
   else if (kind === 'mlmodel') body = <MlmodelSummary text={text} />
   else if (kind === 'html') {
     // sandbox="" (no allow-scripts, no allow-same-origin): the document gets an opaque origin and
     // none of its scripts run, so an artifact can never act inside the UI's origin.
-    body = <iframe className="preview-html" title={`HTML artifact ${name}`} sandbox="" srcDoc={text} referrerPolicy="no-referrer" />
-  } else body = <pre className={`preview-text${kind === 'json' ? ' json' : ''}`} data-kind={kind}>{pretty ?? text}</pre>
+    body = (
+      <iframe
+        className="preview-html"
+        title={`HTML artifact ${name}`}
+        sandbox=""
+        srcDoc={text}
+        referrerPolicy="no-referrer"
+      />
+    )
+  } else
+    body = (
+      <pre className={`preview-text${kind === 'json' ? ' json' : ''}`} data-kind={kind}>
+        {pretty ?? text}
+      </pre>
+    )
   return (
     <div className="preview-body">
-      {truncated && <p className="muted">Showing the first {formatBytes(PREVIEW_BYTES)} of the file.</p>}
+      {truncated && (
+        <p className="muted">Showing the first {formatBytes(PREVIEW_BYTES)} of the file.</p>
+      )}
       {body}
       <Download url={url} name={name} size={size} />
     </div>

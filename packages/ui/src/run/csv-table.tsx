@@ -37,14 +37,23 @@ export function parseDelimited(text: string, delimiter: string, maxRows: number)
 }
 
 /** The first rows of a CSV/TSV file as a table (first row = header). */
-export function CsvTable({ text, delimiter, truncated }: { text: string; delimiter: string; truncated: boolean }) {
+export function CsvTable({
+  text,
+  delimiter,
+  truncated,
+}: {
+  text: string
+  delimiter: string
+  truncated: boolean
+}) {
   const rows = parseDelimited(text, delimiter, CSV_ROWS + 2)
   const [header = [], ...body] = rows
   const more = truncated || body.length > CSV_ROWS
   return (
     <div className="csv-preview">
       <p className="muted">
-        {more ? `First ${Math.min(body.length, CSV_ROWS)} rows` : `${body.length} rows`} × {header.length} columns
+        {more ? `First ${Math.min(body.length, CSV_ROWS)} rows` : `${body.length} rows`} ×{' '}
+        {header.length} columns
       </p>
       <div className="csv-scroll">
         <table className="grid csv-table">

@@ -32,7 +32,8 @@ function parseSpec(value: string | null | undefined): ColumnSpec[] | undefined {
 }
 
 function specType(c: ColumnSpec): string {
-  if (c['tensor-spec']) return `tensor ${c['tensor-spec'].dtype ?? ''} [${(c['tensor-spec'].shape ?? []).join(', ')}]`
+  if (c['tensor-spec'])
+    return `tensor ${c['tensor-spec'].dtype ?? ''} [${(c['tensor-spec'].shape ?? []).join(', ')}]`
   return c.type ?? ''
 }
 
@@ -113,12 +114,19 @@ export function MlmodelSummary({ text }: { text: string }) {
       <h4>Flavors</h4>
       <ul className="flavors">
         {flavors.map(([name, conf]) => {
-          const version = Object.entries(conf ?? {}).find(([k]) => k.endsWith('_version') && k !== 'python_version')
+          const version = Object.entries(conf ?? {}).find(
+            ([k]) => k.endsWith('_version') && k !== 'python_version',
+          )
           const loader = conf?.loader_module
           return (
             <li key={name}>
               <strong className="mono">{name}</strong>
-              {version && <span className="muted"> {version[0]}: {String(version[1])}</span>}
+              {version && (
+                <span className="muted">
+                  {' '}
+                  {version[0]}: {String(version[1])}
+                </span>
+              )}
               {typeof loader === 'string' && <span className="muted"> loader: {loader}</span>}
             </li>
           )

@@ -7,13 +7,21 @@ import { tagValue, type WireRun } from './types.ts'
 const NOTE_TAG = 'mlflow.note.content'
 
 const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  )
 
 /**
  * Raw HTML inside a note is shown as text, not parsed: nothing a user pastes can become markup
  * (and Chromium would report inline handlers as CSP violations while DOMPurify merely parses them).
  */
-const markdown = new Marked({ gfm: true, breaks: true, async: false, renderer: { html: ({ text }) => escapeHtml(text) } })
+const markdown = new Marked({
+  gfm: true,
+  breaks: true,
+  async: false,
+  renderer: { html: ({ text }) => escapeHtml(text) },
+})
 
 /** Markdown to HTML with raw HTML escaped and the result sanitised (javascript: links and the like removed). */
 export function renderMarkdown(text: string): string {
@@ -21,7 +29,15 @@ export function renderMarkdown(text: string): string {
 }
 
 /** The run's description (MLflow keeps it in the mlflow.note.content tag), rendered as markdown. */
-export function NoteEditor({ run, reload, editable }: { run: WireRun; reload: () => void; editable: boolean }) {
+export function NoteEditor({
+  run,
+  reload,
+  editable,
+}: {
+  run: WireRun
+  reload: () => void
+  editable: boolean
+}) {
   const note = tagValue(run, NOTE_TAG) ?? ''
   const [draft, setDraft] = useState<string>()
   const [error, setError] = useState<string>()
@@ -31,7 +47,11 @@ export function NoteEditor({ run, reload, editable }: { run: WireRun; reload: ()
     setBusy(true)
     setError(undefined)
     try {
-      await mlflow.post('runs/set-tag', { run_id: run.info.run_id, key: NOTE_TAG, value: draft ?? '' })
+      await mlflow.post('runs/set-tag', {
+        run_id: run.info.run_id,
+        key: NOTE_TAG,
+        value: draft ?? '',
+      })
       setDraft(undefined)
       reload()
     } catch (err) {
@@ -43,7 +63,13 @@ export function NoteEditor({ run, reload, editable }: { run: WireRun; reload: ()
   if (draft !== undefined) {
     return (
       <div className="note-editor">
-        <textarea aria-label="Note (markdown)" rows={8} value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus />
+        <textarea
+          aria-label="Note (markdown)"
+          rows={8}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          autoFocus
+        />
         <div className="toolbar">
           <button type="button" className="primary" disabled={busy} onClick={() => void save()}>
             Save note
@@ -51,14 +77,26 @@ export function NoteEditor({ run, reload, editable }: { run: WireRun; reload: ()
           <button type="button" onClick={() => setDraft(undefined)}>
             Cancel
           </button>
-          {error && <span className="error" role="alert">{error}</span>}
+          {error && (
+            <span className="error" role="alert">
+              {error}
+            </span>
+          )}
         </div>
       </div>
     )
   }
   return (
     <div className="note">
-      {note ? <div className="markdown" data-testid="note-rendered" dangerouslySetInnerHTML={{ __html: html }} /> : <p className="muted">No note.</p>}
+      {note ? (
+        <div
+          className="markdown"
+          data-testid="note-rendered"
+          dangerouslySetInnerHTML={{ __html: html }}
+        />
+      ) : (
+        <p className="muted">No note.</p>
+      )}
       {editable && (
         <button type="button" onClick={() => setDraft(note)}>
           {note ? 'Edit note' : 'Add note'}

@@ -43,7 +43,10 @@ export function RunDetails({ run }: { run: WireRun }) {
 }
 
 function ParentLink({ runId }: { runId: string }) {
-  const parent = useLoad((signal) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: runId }, { signal }), [runId])
+  const parent = useLoad(
+    (signal) => mlflow.get<{ run: WireRun }>('runs/get', { run_id: runId }, { signal }),
+    [runId],
+  )
   const name = parent.data ? runLabel(parent.data.run.info) : runId.slice(0, 8)
   return (
     <Link to={`/runs/${runId}`} className="parent-link">
@@ -59,7 +62,12 @@ function ChildRuns({ run }: { run: WireRun }) {
     (signal) =>
       mlflow.post<{ runs?: WireRun[]; next_page_token?: string }>(
         'runs/search',
-        { experiment_ids: [run.info.experiment_id], filter: `tags.mlflow.parentRunId = '${id}'`, max_results: 100, order_by: ['attributes.start_time ASC'] },
+        {
+          experiment_ids: [run.info.experiment_id],
+          filter: `tags.mlflow.parentRunId = '${id}'`,
+          max_results: 100,
+          order_by: ['attributes.start_time ASC'],
+        },
         { signal },
       ),
     [id, run.info.experiment_id],

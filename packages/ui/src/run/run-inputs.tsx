@@ -27,7 +27,10 @@ export function RunInputs({ run }: { run: WireRun }) {
                   <td>{d.dataset.name}</td>
                   <td className="mono">{d.dataset.digest}</td>
                   <td>{d.tags?.find((t) => t.key === 'mlflow.data.context')?.value ?? ''}</td>
-                  <td className="mono wrap">{d.dataset.source_type ? `${d.dataset.source_type}: ` : ''}{d.dataset.source ?? ''}</td>
+                  <td className="mono wrap">
+                    {d.dataset.source_type ? `${d.dataset.source_type}: ` : ''}
+                    {d.dataset.source ?? ''}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -49,13 +52,23 @@ function LoggedModels({ run }: { run: WireRun }) {
     async (signal) => {
       const res = await mlflow.post<{ models?: WireLoggedModel[] }>(
         'logged-models/search',
-        { experiment_ids: [run.info.experiment_id], filter: `source_run_id = '${run.info.run_id}'`, max_results: 100 },
+        {
+          experiment_ids: [run.info.experiment_id],
+          filter: `source_run_id = '${run.info.run_id}'`,
+          max_results: 100,
+        },
         { signal },
       )
       const found = res.models ?? []
       const missing = outputs.filter((id) => !found.some((m) => m.info.model_id === id))
       const extra = await Promise.all(
-        missing.map((id) => mlflow.get<{ model: WireLoggedModel }>(`logged-models/${encodeURIComponent(id)}`, undefined, { signal }).then((r) => r.model)),
+        missing.map((id) =>
+          mlflow
+            .get<{ model: WireLoggedModel }>(`logged-models/${encodeURIComponent(id)}`, undefined, {
+              signal,
+            })
+            .then((r) => r.model),
+        ),
       )
       return [...found, ...extra]
     },

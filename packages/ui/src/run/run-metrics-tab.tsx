@@ -10,14 +10,28 @@ import { runLabel, type WireRun } from './types.ts'
 export function RunMetricsTab({ run }: { run: WireRun }) {
   const { query } = useLocation()
   const settings = settingsFromQuery(query)
-  const keys = useMemo(() => (run.data.metrics ?? []).map((m) => m.key).sort((a, b) => a.localeCompare(b)), [run])
+  const keys = useMemo(
+    () => (run.data.metrics ?? []).map((m) => m.key).sort((a, b) => a.localeCompare(b)),
+    [run],
+  )
   const runs = useMemo(
-    (): ChartRun[] => [{ id: run.info.run_id, name: runLabel(run.info), color: runColor(0), startTime: run.info.start_time ?? 0 }],
+    (): ChartRun[] => [
+      {
+        id: run.info.run_id,
+        name: runLabel(run.info),
+        color: runColor(0),
+        startTime: run.info.start_time ?? 0,
+      },
+    ],
     [run.info],
   )
   return (
     <div className="run-metrics-tab">
-      <ChartControls settings={settings} metricKeys={keys} onChange={(s) => setQuery(settingsToQuery(s))} />
+      <ChartControls
+        settings={settings}
+        metricKeys={keys}
+        onChange={(s) => setQuery(settingsToQuery(s))}
+      />
       <ChartGrid runs={runs} keys={keys} settings={settings} />
     </div>
   )

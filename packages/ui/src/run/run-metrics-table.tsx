@@ -8,7 +8,10 @@ const PAGE = 100
 
 interface TableRow {
   run_id: string
-  metrics: Record<string, { last: WireNumber; min: WireNumber; max: WireNumber; step: number; timestamp: number }>
+  metrics: Record<
+    string,
+    { last: WireNumber; min: WireNumber; max: WireNumber; step: number; timestamp: number }
+  >
 }
 
 /**
@@ -18,9 +21,14 @@ interface TableRow {
 export function RunMetricsTable({ run }: { run: WireRun }) {
   const [filter, setFilter] = useState('')
   const [limit, setLimit] = useState(PAGE)
-  const metrics = useMemo(() => [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key)), [run])
+  const metrics = useMemo(
+    () => [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key)),
+    [run],
+  )
   const needle = filter.trim().toLowerCase()
-  const shown = (needle ? metrics.filter((m) => m.key.toLowerCase().includes(needle)) : metrics).slice(0, limit)
+  const shown = (
+    needle ? metrics.filter((m) => m.key.toLowerCase().includes(needle)) : metrics
+  ).slice(0, limit)
   const keys = shown.map((m) => m.key)
   const keyList = keys.join('\u0000')
   const ranges = useLoad(
@@ -42,42 +50,57 @@ export function RunMetricsTable({ run }: { run: WireRun }) {
     [run.info.run_id, keyList, run.data.metrics?.length],
   )
   if (metrics.length === 0) return <p className="muted">No metrics.</p>
-  const filterMatches = needle ? metrics.filter((m) => m.key.toLowerCase().includes(needle)).length : metrics.length
+  const filterMatches = needle
+    ? metrics.filter((m) => m.key.toLowerCase().includes(needle)).length
+    : metrics.length
   return (
     <div>
       {metrics.length > 10 && (
-        <input className="table-filter" type="search" placeholder="Filter metrics" aria-label="Filter metrics" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input
+          className="table-filter"
+          type="search"
+          placeholder="Filter metrics"
+          aria-label="Filter metrics"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
       )}
       {ranges.error && <p className="error">Min/max unavailable: {ranges.error.message}</p>}
-      <table className="grid metrics-table">
-        <thead>
-          <tr>
-            <th>Metric</th>
-            <th className="num">Last</th>
-            <th className="num">Min</th>
-            <th className="num">Max</th>
-            <th className="num">Step</th>
-            <th>Logged</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((m) => {
-            const range = ranges.data?.[m.key]
-            return (
-              <tr key={m.key}>
-                <td className="mono">
-                  <Link to={`/charts?runs=${run.info.run_id}&metrics=${encodeURIComponent(m.key)}`}>{m.key}</Link>
-                </td>
-                <td className="num">{formatNumber(m.value)}</td>
-                <td className="num">{range ? formatNumber(range.min) : ''}</td>
-                <td className="num">{range ? formatNumber(range.max) : ''}</td>
-                <td className="num">{m.step ?? 0}</td>
-                <td className="muted">{formatTime(m.timestamp)}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="grid metrics-table">
+          <thead>
+            <tr>
+              <th>Metric</th>
+              <th className="num">Last</th>
+              <th className="num">Min</th>
+              <th className="num">Max</th>
+              <th className="num">Step</th>
+              <th>Logged</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((m) => {
+              const range = ranges.data?.[m.key]
+              return (
+                <tr key={m.key}>
+                  <td className="mono">
+                    <Link
+                      to={`/charts?runs=${run.info.run_id}&metrics=${encodeURIComponent(m.key)}`}
+                    >
+                      {m.key}
+                    </Link>
+                  </td>
+                  <td className="num">{formatNumber(m.value)}</td>
+                  <td className="num">{range ? formatNumber(range.min) : ''}</td>
+                  <td className="num">{range ? formatNumber(range.max) : ''}</td>
+                  <td className="num">{m.step ?? 0}</td>
+                  <td className="muted">{formatTime(m.timestamp)}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
       {filterMatches > limit && (
         <button type="button" className="ghost" onClick={() => setLimit(limit + PAGE)}>
           Show more ({filterMatches - limit} hidden)

@@ -4,7 +4,15 @@ import { ConfirmDialog, PromptDialog } from '../components/dialog.tsx'
 import { isSystemTag, type WireRun } from './types.ts'
 
 /** User tags with add / edit / delete (runs/set-tag, runs/delete-tag); system tags listed read-only. */
-export function TagsEditor({ run, reload, editable }: { run: WireRun; reload: () => void; editable: boolean }) {
+export function TagsEditor({
+  run,
+  reload,
+  editable,
+}: {
+  run: WireRun
+  reload: () => void
+  editable: boolean
+}) {
   const runId = run.info.run_id
   const tags = [...(run.data.tags ?? [])].sort((a, b) => a.key.localeCompare(b.key))
   const user = tags.filter((t) => !isSystemTag(t.key))
@@ -49,10 +57,20 @@ export function TagsEditor({ run, reload, editable }: { run: WireRun; reload: ()
                 <td className="mono wrap">{t.value}</td>
                 {editable && (
                   <td className="row-actions">
-                    <button type="button" className="ghost" aria-label={`Edit tag ${t.key}`} onClick={() => setEditing(t)}>
+                    <button
+                      type="button"
+                      className="ghost"
+                      aria-label={`Edit tag ${t.key}`}
+                      onClick={() => setEditing(t)}
+                    >
                       Edit
                     </button>
-                    <button type="button" className="ghost" aria-label={`Delete tag ${t.key}`} onClick={() => setDeleting(t.key)}>
+                    <button
+                      type="button"
+                      className="ghost"
+                      aria-label={`Delete tag ${t.key}`}
+                      onClick={() => setDeleting(t.key)}
+                    >
                       Delete
                     </button>
                   </td>
@@ -64,12 +82,27 @@ export function TagsEditor({ run, reload, editable }: { run: WireRun; reload: ()
       )}
       {editable && (
         <form className="toolbar add-tag" onSubmit={(e) => void add(e)}>
-          <input placeholder="key" aria-label="New tag key" value={key} onChange={(e) => setKey(e.target.value)} required />
-          <input placeholder="value" aria-label="New tag value" value={value} onChange={(e) => setValue(e.target.value)} />
+          <input
+            placeholder="key"
+            aria-label="New tag key"
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            required
+          />
+          <input
+            placeholder="value"
+            aria-label="New tag value"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+          />
           <button type="submit" disabled={!key.trim()}>
             Add tag
           </button>
-          {error && <span className="error" role="alert">{error}</span>}
+          {error && (
+            <span className="error" role="alert">
+              {error}
+            </span>
+          )}
         </form>
       )}
       {system.length > 0 && (
@@ -99,7 +132,11 @@ export function TagsEditor({ run, reload, editable }: { run: WireRun; reload: ()
       {deleting && (
         <ConfirmDialog
           title="Delete tag"
-          message={<>Delete tag <code>{deleting}</code>?</>}
+          message={
+            <>
+              Delete tag <code>{deleting}</code>?
+            </>
+          }
           confirmLabel="Delete"
           danger
           onConfirm={async () => {

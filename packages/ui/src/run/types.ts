@@ -27,7 +27,14 @@ export interface WireRunInfo {
 
 export interface WireDatasetInput {
   tags?: WireKeyValue[]
-  dataset: { name: string; digest: string; source_type?: string; source?: string; schema?: string; profile?: string }
+  dataset: {
+    name: string
+    digest: string
+    source_type?: string
+    source?: string
+    schema?: string
+    profile?: string
+  }
 }
 
 export interface WireRun {
