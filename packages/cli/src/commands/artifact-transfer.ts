@@ -38,7 +38,8 @@ export async function walkRemote(client: LogbookClient, root: string, path: stri
   for (const entry of await client.listArtifacts(joinArtifactPath(root, path))) {
     const child = joinArtifactPath(path, entry.path.split('/').pop())
     if (entry.is_dir) files.push(...(await walkRemote(client, root, child)))
-    else files.push({ path: child, size: entry.file_size })
+    // A zero size is omitted on the wire.
+    else files.push({ path: child, size: Number(entry.file_size ?? 0) })
   }
   return files
 }

@@ -26,7 +26,8 @@ async function list(args: Args): Promise<void> {
   const files = (await client.listArtifacts(joinArtifactPath(root, path))).map((f) => ({
     path: joinArtifactPath(path, f.path.split('/').pop()),
     is_dir: f.is_dir,
-    file_size: f.file_size,
+    // The wire omits a zero size (proto3 default); a file without one is empty.
+    file_size: f.is_dir ? undefined : Number(f.file_size ?? 0),
   }))
   const output = args.string('output')
   if (output === 'json') return writeOut(toJson(files))
