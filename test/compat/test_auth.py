@@ -176,6 +176,33 @@ def test_auth_client_grants_and_the_other_user_is_refused(as_user, auth_uri):
     assert e.value.error_code == "RESOURCE_DOES_NOT_EXIST"
 
 
+def test_proxied_multipart_upload_with_auth(as_user, monkeypatch, tmp_path):
+    # The client PUTs parts with only the headers mpu/create returned (as to presigned URLs).
+    monkeypatch.setenv("MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD", "true")
+    monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE", str(1024 * 1024))
+    monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE", str(1024 * 1024))
+    from mlflow.store.artifact.http_artifact_repo import HttpArtifactRepository
+
+    parts = []
+    upload_part = HttpArtifactRepository._upload_part
+
+    def spy(credential, local_file, size, start_byte):
+        parts.append(credential.url)
+        return upload_part(credential, local_file, size, start_byte)
+
+    monkeypatch.setattr(HttpArtifactRepository, "_upload_part", staticmethod(spy))
+    client = as_user(*ADMIN)
+    source = tmp_path / "blob.bin"
+    data = os.urandom(2 * 1024 * 1024 + 123)
+    source.write_bytes(data)
+    mlflow.set_experiment(unique_name("multipart"))
+    with mlflow.start_run() as run:
+        mlflow.log_artifact(str(source), artifact_path="big")
+    downloaded = client.download_artifacts(run.info.run_id, "big/blob.bin", str(tmp_path / "dl"))
+    assert Path(downloaded).read_bytes() == data
+    assert len(parts) == 3  # multipart through the server, not the single-PUT fallback
+
+
 def test_foreign_host_and_origin_are_refused(auth_uri):
     host = requests.get(f"{auth_uri}/api/2.0/mlflow/experiments/search", headers={"Host": "evil.example"},
                         auth=ADMIN, timeout=30)

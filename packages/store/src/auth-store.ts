@@ -21,8 +21,12 @@ export interface TokenInfo {
   revoked_ms: number | null
 }
 
-/** `personal` tokens are listed and revoked by their owner; `session` tokens back the UI cookie. */
-export type TokenKind = 'personal' | 'session'
+/**
+ * `personal` tokens are listed and revoked by their owner; `session` tokens back the UI cookie;
+ * `upload` tokens (named after one multipart upload) let MLflow's client send that upload's parts,
+ * which it does without its credentials, as to presigned storage URLs.
+ */
+export type TokenKind = 'personal' | 'session' | 'upload'
 
 /** MLflow's ExperimentPermission JSON. */
 export interface ExperimentPermission {
@@ -65,8 +69,8 @@ export interface AuthStore {
   /** Revoke a token by its value (logout); unknown tokens are ignored. */
   revokeTokenValue(token: string): Promise<void>
   revokeAllTokens(userId: number, kind: TokenKind): Promise<void>
-  /** The user behind a live (not revoked, not expired) token of that kind, else undefined. */
-  userForToken(token: string, kind: TokenKind): Promise<AuthUser | undefined>
+  /** The user behind a live (not revoked, not expired) token of that kind (and name), else undefined. */
+  userForToken(token: string, kind: TokenKind, name?: string): Promise<AuthUser | undefined>
 
   /** MLflow's create: RESOURCE_ALREADY_EXISTS when the user already has a grant there. */
   createPermission(target: GrantTarget, username: string, permission: PermissionName): Promise<void>

@@ -43,7 +43,7 @@ export function sqlAuthMethods(ctx: StoreContext): AuthStore {
     revokeToken: (userId, id) => tokens.revokeToken(a, userId, id),
     revokeTokenValue: (token) => tokens.revokeTokenValue(a, token),
     revokeAllTokens: (userId, kind) => tokens.revokeAllTokens(a, userId, kind),
-    userForToken: (token, kind) => tokens.userForToken(a, token, kind),
+    userForToken: (token, kind, name) => tokens.userForToken(a, token, kind, name),
     createPermission: (t, name, p) => perms.createPermission(a, t, name, p),
     getPermission: (t, name) => perms.getPermission(a, t, name),
     updatePermission: (t, name, p) => perms.updatePermission(a, t, name, p),

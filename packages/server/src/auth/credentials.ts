@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { MlflowError } from '@logbook/core'
 import type { AuthStore, AuthUser } from '@logbook/store'
 import { errorResponse } from '../middleware/errors.ts'
+import { rawTarget } from '../routes/artifact-http.ts'
 
 /** Name of the UI's session cookie (HttpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'logbook_session'
@@ -25,6 +26,22 @@ export function sessionSetCookie(c: Context, value: string | undefined): string 
   const secure = new URL(c.req.url).protocol === 'https:' ? '; Secure' : ''
   const age = value === undefined ? 0 : Math.floor(SESSION_MS / 1000)
   return `${SESSION_COOKIE}=${value ?? ''}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${age}${secure}`
+}
+
+/** Lifetime of the token that lets MLflow's client send one multipart upload's parts. */
+export const UPLOAD_TOKEN_MS = 24 * 60 * 60 * 1000
+
+const PART_ROUTE = /^\/(?:api|ajax-api)\/2\.0\/mlflow-artifacts\/mpu\/part\/([^/?#]+)\//
+
+/** The upload id of an `mpu/part/<upload>/...` request, decoded as its handler decodes it. */
+function partUploadId(c: Context): string | undefined {
+  const match = PART_ROUTE.exec(rawTarget(c))
+  if (!match?.[1]) return undefined
+  try {
+    return decodeURIComponent(match[1])
+  } catch {
+    return undefined
+  }
 }
 
 /** What the request presented: nothing, or credentials that were right or wrong. */
@@ -58,6 +75,9 @@ export async function authenticate(c: Context, store: AuthStore): Promise<Authen
       user = creds && (await store.verifyPassword(creds.username, creds.password))
     } else if (scheme === 'bearer' && value !== '') {
       user = await store.userForToken(value, 'personal')
+      // A part of a multipart upload may carry that upload's own token (see the mpu/create hook).
+      const upload = user ? undefined : partUploadId(c)
+      if (upload !== undefined) user = await store.userForToken(value, 'upload', upload)
     }
     return user ? { kind: 'user', user } : { kind: 'invalid' }
   }

@@ -10,7 +10,7 @@ import { readRequest } from '../middleware/request-body.ts'
 import { allowed } from './authorize.ts'
 import type { AuthConfig } from './config.ts'
 import { isApiPath } from './config.ts'
-import { authenticate, permissionDenied, unauthenticated } from './credentials.ts'
+import { UPLOAD_TOKEN_MS, authenticate, permissionDenied, unauthenticated } from './credentials.ts'
 import { RULES, type AfterHook, type Rule } from './rules.ts'
 import { filterExperimentIds, filterResponse, innerUser } from './search-filter.ts'
 
@@ -40,9 +40,25 @@ function appRoutes(app: Hono, method: string, path: string): { path: string; met
   return matches.map(([[, route]]) => route).filter((r) => r.method !== 'ALL')
 }
 
-async function runAfterHook(hook: AfterHook, c: Context, store: LogbookStore, user: AuthUser, message: Record<string, unknown>) {
+/**
+ * MLflow's client PUTs multipart parts to the URLs of mpu/create with only the headers given there,
+ * as to presigned storage URLs. Each upload gets a token good for its own parts only.
+ */
+async function addUploadCredentials(c: Context, store: LogbookStore, user: AuthUser): Promise<void> {
+  const body = (await c.res.clone().json()) as { upload_id?: unknown; credentials?: { headers?: Record<string, string> }[] }
+  if (typeof body.upload_id !== 'string' || !Array.isArray(body.credentials)) return
+  const { token } = await store.createToken(user.id, { name: body.upload_id, kind: 'upload', expiresMs: Date.now() + UPLOAD_TOKEN_MS })
+  for (const credential of body.credentials) credential.headers = { ...credential.headers, Authorization: `Bearer ${token}` }
+  const headers = new Headers(c.res.headers)
+  headers.delete('content-length')
+  c.res = new Response(JSON.stringify(body), { status: 200, headers })
+}
+
+async function runAfterHook(hook: AfterHook, c: Context, store: LogbookStore, user: AuthUser, message: () => Promise<Record<string, unknown>>) {
   if (c.res.status !== 200) return
-  const name = typeof message.name === 'string' ? message.name : undefined
+  if (hook === 'upload-part-credentials') return addUploadCredentials(c, store, user)
+  const m = await message()
+  const name = typeof m.name === 'string' ? m.name : undefined
   if (hook === 'grant-experiment-creator') {
     const body = (await c.res.clone().json()) as { experiment_id?: unknown }
     if (typeof body.experiment_id === 'string') await store.setPermission({ kind: 'experiment', id: body.experiment_id }, user.id, 'MANAGE')
@@ -50,8 +66,8 @@ async function runAfterHook(hook: AfterHook, c: Context, store: LogbookStore, us
     return
   } else if (hook === 'grant-model-creator') {
     await store.setPermission({ kind: 'registered_model', name }, user.id, 'MANAGE')
-  } else if (hook === 'rename-model-grants' && typeof message.new_name === 'string') {
-    await store.renameRegisteredModelGrants(name, message.new_name)
+  } else if (hook === 'rename-model-grants' && typeof m.new_name === 'string') {
+    await store.renameRegisteredModelGrants(name, m.new_name)
   } else if (hook === 'delete-model-grants') {
     await store.deleteRegisteredModelGrants(name)
   }
@@ -93,7 +109,7 @@ export function authMiddleware(app: Hono, store: LogbookStore, config: AuthConfi
         return next()
       case 'authenticated':
         await next()
-        if (rule.after) await runAfterHook(rule.after, c, store, user, await message())
+        if (rule.after) await runAfterHook(rule.after, c, store, user, message)
         return
       case 'filter-experiment-ids': {
         const res = await filterExperimentIds(c, app, store, user, await message(), fallback, next)
@@ -111,7 +127,7 @@ export function authMiddleware(app: Hono, store: LogbookStore, config: AuthConfi
         const extra = rule.alsoRead ? await rule.alsoRead(input) : undefined
         if (extra !== undefined && !(await allowed(store, user, extra, 'READ', fallback))) return permissionDenied()
         await next()
-        if (rule.after) await runAfterHook(rule.after, c, store, user, await message())
+        if (rule.after) await runAfterHook(rule.after, c, store, user, message)
         return
       }
     }

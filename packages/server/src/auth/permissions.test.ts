@@ -131,6 +131,35 @@ describe('permissions', () => {
   })
 })
 
+describe('multipart uploads', () => {
+  it("gives each upload a token for its own parts only (MLflow's client sends parts without credentials)", async () => {
+    const { app } = await authApp()
+    const w = await seed(app)
+    const dir = `${w.exp}/${w.run}/artifacts`
+    const created = await body<{ upload_id: string; credentials: { url: string; headers: Record<string, string> }[] }>(
+      call(app, 'POST', `/api/2.0/mlflow-artifacts/mpu/create/${dir}`, { path: 'big.bin', num_parts: 1 }, admin),
+    )
+    const [part] = created.credentials
+    expect(part?.headers.Authorization).toMatch(/^Bearer lbk_/)
+    const url = new URL(part!.url)
+    const target = url.pathname + url.search
+    expect((await app.request(target, { method: 'PUT', body: 'abc' })).status).toBe(401)
+    const put = await app.request(target, { method: 'PUT', headers: part!.headers, body: 'abc' })
+    expect(put.status).toBe(200)
+    // The token is good for nothing else: not other routes, not another upload.
+    expect((await call(app, 'GET', `${api}/experiments/search`, {}, part!.headers)).status).toBe(401)
+    const other = target.replace(encodeURIComponent(created.upload_id), 'other-upload')
+    expect((await app.request(other, { method: 'PUT', headers: part!.headers, body: 'abc' })).status).toBe(401)
+    const done = await call(app, 'POST', `/api/2.0/mlflow-artifacts/mpu/complete/${dir}`, {
+      path: 'big.bin',
+      upload_id: created.upload_id,
+      parts: [{ part_number: 1, etag: put.headers.get('etag') }],
+    }, admin)
+    expect(done.status).toBe(200)
+    expect(await (await app.request(`/api/2.0/mlflow-artifacts/artifacts/${dir}/big.bin`, { headers: admin })).text()).toBe('abc')
+  })
+})
+
 describe('credentials', () => {
   it('accepts personal access tokens until they are revoked', async () => {
     const { app, store } = await authApp()

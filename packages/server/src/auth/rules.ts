@@ -7,7 +7,12 @@ import type { PermissionName } from '@logbook/store'
 import * as r from './resolvers.ts'
 
 /** What happens after a successful handler (creator grants, renames). */
-export type AfterHook = 'grant-experiment-creator' | 'grant-model-creator' | 'rename-model-grants' | 'delete-model-grants'
+export type AfterHook =
+  | 'grant-experiment-creator'
+  | 'grant-model-creator'
+  | 'rename-model-grants'
+  | 'delete-model-grants'
+  | 'upload-part-credentials'
 
 export type Rule =
   | { access: 'public' }
@@ -116,7 +121,7 @@ add(ARTIFACTS, 'GET', '/artifacts', READ(r.proxyListing))
 add(ARTIFACTS, 'GET', '/artifacts/*', READ(r.proxyTail('/artifacts')))
 add(ARTIFACTS, 'PUT', '/artifacts/*', EDIT(r.proxyTail('/artifacts')))
 add(ARTIFACTS, 'DELETE', '/artifacts/*', MANAGE(r.proxyTail('/artifacts')))
-add(ARTIFACTS, 'POST', '/mpu/create/*', EDIT(r.proxyTail('/mpu/create')))
+add(ARTIFACTS, 'POST', '/mpu/create/*', need('EDIT', r.proxyTail('/mpu/create'), { after: 'upload-part-credentials' }))
 add(ARTIFACTS, 'PUT', '/mpu/part/*', EDIT(r.proxyPart))
 add(ARTIFACTS, 'POST', '/mpu/complete/*', EDIT(r.proxyTail('/mpu/complete')))
 add(ARTIFACTS, 'POST', '/mpu/abort/*', EDIT(r.proxyTail('/mpu/abort')))

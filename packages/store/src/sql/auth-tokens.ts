@@ -79,16 +79,17 @@ export async function revokeAllTokens(a: AuthContext, userId: number, kind: Toke
     .execute()
 }
 
-export async function userForToken(a: AuthContext, token: string, kind: TokenKind): Promise<AuthUser | undefined> {
+export async function userForToken(a: AuthContext, token: string, kind: TokenKind, name?: string): Promise<AuthUser | undefined> {
   const now = Date.now()
   const row = await a.db
     .selectFrom('auth_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id as token_id', 't.last_used_ms', 't.expires_ms', 't.revoked_ms', 'u.id', 'u.username', 'u.is_admin'])
+    .select(['t.id as token_id', 't.name', 't.last_used_ms', 't.expires_ms', 't.revoked_ms', 'u.id', 'u.username', 'u.is_admin'])
     .where('t.token_hash', '=', sha256(token))
     .where('t.kind', '=', kind)
     .executeTakeFirst()
   if (!row || row.revoked_ms !== null || (row.expires_ms !== null && row.expires_ms <= now)) return undefined
+  if (name !== undefined && row.name !== name) return undefined
   if (row.last_used_ms === null || now - row.last_used_ms >= LAST_USED_RESOLUTION_MS) {
     await a.db.updateTable('auth_tokens').set({ last_used_ms: now }).where('id', '=', row.token_id).execute()
   }
