@@ -1,40 +1,7 @@
+import { parseDelimited } from './csv-parse.ts'
+
 /** Rows shown by the CSV preview. */
 export const CSV_ROWS = 1000
-
-/** RFC 4180 parsing (quoted fields, doubled quotes, CR/LF) of at most `maxRows` rows. */
-export function parseDelimited(text: string, delimiter: string, maxRows: number): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"'
-          i++
-        } else quoted = false
-      } else field += ch
-    } else if (ch === '"' && field === '') quoted = true
-    else if (ch === delimiter) {
-      row.push(field)
-      field = ''
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      if (rows.length >= maxRows) return rows
-    } else field += ch
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field)
-    rows.push(row)
-  }
-  return rows
-}
 
 /** The first rows of a CSV/TSV file as a table (first row = header). */
 export function CsvTable({

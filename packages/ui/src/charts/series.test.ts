@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { pairByStep, smooth, type RunSeries } from './series.ts'
+
+const series = (x: number[], last: number[]): RunSeries => ({
+  runId: 'r',
+  sampled: false,
+  totalPoints: x.length,
+  x,
+  last,
+  min: last,
+  max: last,
+})
+
+describe('smooth', () => {
+  it('is the identity at weight 0 and debiases the first point', () => {
+    expect(smooth([1, 2, 3], 0)).toEqual([1, 2, 3])
+    const out = smooth([4, 4, 4], 0.9)
+    for (const v of out) expect(v).toBeCloseTo(4, 10)
+  })
+
+  it('lags behind a step change and passes NaN through without poisoning later points', () => {
+    const out = smooth([0, 0, 10, 10], 0.5)
+    expect(out[2]).toBeGreaterThan(0)
+    expect(out[2]).toBeLessThan(10)
+    expect(out[3]).toBeGreaterThan(out[2]!)
+    const withNan = smooth([1, Number.NaN, 1], 0.5)
+    expect(withNan[1]).toBeNaN()
+    expect(withNan[2]).toBeCloseTo(1, 10)
+  })
+})
+
+describe('pairByStep', () => {
+  it('pairs equal steps only and sorts by the x metric', () => {
+    const loss = series([0, 1, 2, 3], [1, 0.5, 0.3, 0.2])
+    const acc = series([0, 2, 3, 9], [0.9, 0.5, 0.7, 1])
+    const paired = pairByStep(loss, acc)
+    expect(paired.x).toEqual([0.5, 0.7, 0.9])
+    expect(paired.last).toEqual([0.3, 0.2, 1])
+  })
+})
