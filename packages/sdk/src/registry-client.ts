@@ -30,7 +30,8 @@ export class RegistryApi {
   constructor(private readonly transport: Transport) {}
 
   private call<T>(method: string, route: string, body: Record<string, unknown>): Promise<T> {
-    if (method === 'GET') return this.transport.json<T>('GET', `${API}/${route}${queryString(body)}`)
+    if (method === 'GET')
+      return this.transport.json<T>('GET', `${API}/${route}${queryString(body)}`)
     return this.transport.json<T>(method, `${API}/${route}`, { json: body })
   }
 
@@ -133,11 +134,10 @@ export class RegistryApi {
 
   /** The version an alias points at. */
   async getVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
-    const res = await this.call<{ model_version: ModelVersion }>(
-      'GET',
-      'registered-models/alias',
-      { name, alias },
-    )
+    const res = await this.call<{ model_version: ModelVersion }>('GET', 'registered-models/alias', {
+      name,
+      alias,
+    })
     return decodeVersion(res.model_version)
   }
 
@@ -178,11 +178,11 @@ export class RegistryApi {
     version: string | number,
     description: string,
   ): Promise<ModelVersion> {
-    const res = await this.call<{ model_version: ModelVersion }>(
-      'PATCH',
-      'model-versions/update',
-      { name, version: String(version), description },
-    )
+    const res = await this.call<{ model_version: ModelVersion }>('PATCH', 'model-versions/update', {
+      name,
+      version: String(version),
+      description,
+    })
     return decodeVersion(res.model_version)
   }
 
@@ -233,10 +233,14 @@ export class RegistryApi {
 
   /** Where a version's files live (an `mlflow-artifacts:` URI). */
   async getDownloadUri(name: string, version: string | number): Promise<string> {
-    const res = await this.call<{ artifact_uri: string }>('GET', 'model-versions/get-download-uri', {
-      name,
-      version: String(version),
-    })
+    const res = await this.call<{ artifact_uri: string }>(
+      'GET',
+      'model-versions/get-download-uri',
+      {
+        name,
+        version: String(version),
+      },
+    )
     return res.artifact_uri
   }
 

@@ -162,7 +162,8 @@ export class Run implements AsyncDisposable {
   async logArtifact(source: ArtifactSource, path?: string): Promise<void> {
     if (isLocalPath(source)) {
       const reader = localFileReader
-      if (!reader) throw new Error('logArtifact({ localPath }) needs the Node entry @logbook/sdk/node')
+      if (!reader)
+        throw new Error('logArtifact({ localPath }) needs the Node entry @logbook/sdk/node')
       const dir = (path ?? '').replace(/^\/+|\/+$/g, '')
       for await (const file of reader(source.localPath)) {
         await this.upload(file.data, dir === '' ? file.path : `${dir}/${file.path}`)
@@ -171,7 +172,9 @@ export class Run implements AsyncDisposable {
     }
     const name = path ?? (source as { name?: unknown }).name
     if (typeof name !== 'string' || name === '') {
-      throw new Error('logArtifact(data, path): the artifact path is required for bytes and strings')
+      throw new Error(
+        'logArtifact(data, path): the artifact path is required for bytes and strings',
+      )
     }
     await this.upload(source, name)
   }
@@ -225,7 +228,8 @@ export class Run implements AsyncDisposable {
       .updateRun(this.id, { status: opts.status ?? 'FINISHED', endTime: Date.now() })
       .catch((e: unknown) => errors.push(e))
     if (errors.length === 1) throw errors[0]
-    if (errors.length > 1) throw new AggregateError(errors, `Run ${this.id}: ${errors.length} errors`)
+    if (errors.length > 1)
+      throw new AggregateError(errors, `Run ${this.id}: ${errors.length} errors`)
   }
 
   /** Ends the run FINISHED unless it was already ended (`await using run = await startRun()`). */

@@ -90,7 +90,8 @@ export function parseNvidiaSmi(csv: string): Record<string, number> {
     const [index, util, used, total, draw, limit] = line.split(',').map((s) => Number(s.trim()))
     if (index === undefined || Number.isNaN(index)) continue
     const put = (name: string, v: number | undefined): void => {
-      if (v !== undefined && Number.isFinite(v)) out[`gpu_${index}_${name}`] = Math.round(v * 10) / 10
+      if (v !== undefined && Number.isFinite(v))
+        out[`gpu_${index}_${name}`] = Math.round(v * 10) / 10
     }
     put('utilization_percentage', util)
     if (used !== undefined) put('memory_usage_megabytes', (used * 1024 * 1024) / MB)
