@@ -5,7 +5,8 @@ import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browse
 import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
 import { seedUiRuns, type SeededRuns } from './ui-seed.ts'
 
-const WIDE_KEYS = 2000
+/** 2,000 by default; LOGBOOK_E2E_WIDE_KEYS=5000 checks the brief's worst case. */
+const WIDE_KEYS = Number(process.env.LOGBOOK_E2E_WIDE_KEYS ?? 2000)
 const LONG_POINTS = 6000
 
 describe.skipIf(!chromiumAvailable())('charts', () => {
@@ -187,7 +188,7 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     expect(errors).toEqual([])
   })
 
-  it('keeps a run with 2,000 metric keys responsive: only charts near the viewport mount', async () => {
+  it('keeps a run with thousands of metric keys responsive: only charts near the viewport mount', async () => {
     const errors: string[] = []
     const page = await openPage(browser, errors)
     let sampledCalls = 0
@@ -222,7 +223,7 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     await drawn(page, 'k1234')
     expect(await page.locator('.lazy-block').count()).toBe(1)
     console.log(
-      `2,000-key run: first chart drawn ${firstPaint} ms after navigation; ${sampledCalls} sampled requests while scrolling`,
+      `${WIDE_KEYS}-key run: first chart drawn ${firstPaint} ms after navigation; ${sampledCalls} sampled requests while scrolling`,
     )
     expect(errors).toEqual([])
   })
