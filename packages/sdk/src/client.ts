@@ -41,6 +41,12 @@ function artifactUrl(path: string): string {
   return `${ARTIFACTS}/${path.split('/').map(encodeURIComponent).join('/')}`
 }
 
+/** A multipart-upload route (`create`, `complete`, `abort`) for the proxy folder `dir`. */
+function mpuUrl(action: string, dir: string): string {
+  const tail = dir === '' ? '' : `/${dir.split('/').map(encodeURIComponent).join('/')}`
+  return `/api/2.0/mlflow-artifacts/mpu/${action}${tail}`
+}
+
 /** Typed, fetch-only client for Logbook's (MLflow-compatible) tracking and artifact routes. */
 export class LogbookClient {
   readonly transport: Transport
@@ -350,6 +356,47 @@ export class LogbookClient {
   /** Open one artifact of the proxy for streaming: the body is the file, `content-length` its size. */
   async openArtifact(path: string): Promise<Response> {
     return this.transport.request('GET', artifactUrl(path))
+  }
+
+  /** Start a multipart upload of `fileName` into the proxy folder `dir`; answers the part URLs. */
+  async createMultipartUpload(
+    dir: string,
+    fileName: string,
+    numParts: number,
+  ): Promise<{ uploadId: string; parts: { partNumber: number; url: string }[] }> {
+    const res = await this.transport.json<{
+      upload_id: string
+      credentials?: { part_number: number; url: string }[]
+    }>('POST', mpuUrl('create', dir), { json: { path: fileName, num_parts: numParts } })
+    const parts = (res.credentials ?? []).map((c) => ({ partNumber: c.part_number, url: c.url }))
+    return { uploadId: res.upload_id, parts }
+  }
+
+  /** Upload one part to a URL from `createMultipartUpload` (sent to this client's server); its ETag. */
+  async uploadPart(url: string, body: Blob | Uint8Array): Promise<string> {
+    const target = new URL(url)
+    const res = await this.transport.request('PUT', `${target.pathname}${target.search}`, {
+      raw: body,
+      contentType: 'application/octet-stream',
+    })
+    return res.headers.get('etag') ?? ''
+  }
+
+  /** Assemble the uploaded parts into `dir/fileName`. */
+  async completeMultipartUpload(
+    dir: string,
+    fileName: string,
+    uploadId: string,
+    parts: { part_number: number; etag: string }[],
+  ): Promise<void> {
+    const body = { path: fileName, upload_id: uploadId, parts }
+    await this.transport.request('POST', mpuUrl('complete', dir), { json: body })
+  }
+
+  /** Abandon a multipart upload and drop its parts. */
+  async abortMultipartUpload(dir: string, fileName: string, uploadId: string): Promise<void> {
+    const body = { path: fileName, upload_id: uploadId }
+    await this.transport.request('POST', mpuUrl('abort', dir), { json: body })
   }
 
   /** List a folder of the artifact proxy (basenames; empty for files and missing paths). */
