@@ -39,29 +39,39 @@ function localUrl(host: string, port: number): string {
   return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`
 }
 
-function report(summary: DemoSummary, url: string): string {
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** What was seeded; with `links`, UI addresses under that base URL, else ids (nothing serves them). */
+function report(summary: DemoSummary, links: string | undefined): string {
   const models = [summary.models.classifier, summary.models.regressor]
+  const where = (path: string, id: string) => (links ? `${links}${path}` : id)
   const lines = [
     `Seeded ${summary.experiments.length} experiments, ${summary.runCount} runs and ${models.length} registered models in ${(summary.durationMs / 1000).toFixed(1)} s:`,
     ...summary.experiments.map(
-      (e) => `  ${e.name.padEnd(24)}${url}/experiments/${e.id}  (${e.runIds.length} runs)`,
+      (e) =>
+        `  ${e.name.padEnd(24)}${where(`/experiments/${e.id}`, `experiment ${e.id}`)}  (${plural(e.runIds.length, 'run')})`,
     ),
     ...models.map(
       (m) =>
-        `  ${m.name.padEnd(24)}${url}/models/${encodeURIComponent(m.name)}  (${m.versions.length} versions)`,
+        `  ${m.name.padEnd(24)}${where(`/models/${encodeURIComponent(m.name)}`, 'registered model')}  (${plural(m.versions.length, 'version')})`,
     ),
   ]
   return `${lines.join('\n')}\n`
 }
 
-/** Seed `url` unless it already holds the demo; prints what happened. */
-async function seedOnce(url: string, scale: DemoScale): Promise<void> {
+/** Seed the server at `url` unless it already holds the demo; `store` names it in messages. */
+async function seedOnce(
+  url: string,
+  scale: DemoScale,
+  store: string,
+  links: boolean,
+): Promise<void> {
   if (await hasDemoData(url)) {
-    process.stdout.write(`${url} already holds the demo experiments; nothing seeded\n`)
+    process.stdout.write(`${store} already holds the demo experiments; nothing seeded\n`)
     return
   }
-  process.stdout.write(`Seeding demo data (${scale}) into ${url} ...\n`)
-  process.stdout.write(report(await seedDemo(url, { scale }), url))
+  process.stdout.write(`Seeding demo data (${scale}) into ${store} ...\n`)
+  process.stdout.write(report(await seedDemo(url, { scale }), links ? url : undefined))
 }
 
 /** Fail fast (instead of the SDK's retries) when nothing answers at `url`. */
@@ -127,7 +137,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       process.stderr.write(`logbook: no Logbook server answers at ${url}\n`)
       return 1
     }
-    await seedOnce(url, scale)
+    await seedOnce(url, scale, url, true)
     return 0
   }
   const host = values.host ?? '127.0.0.1'
@@ -144,7 +154,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
   try {
     const address = server.address()
     const bound = typeof address === 'object' && address ? address.port : port
-    await seedOnce(localUrl(host, bound), scale)
+    const url = localUrl(host, bound)
+    await seedOnce(url, scale, values['no-serve'] ? redact(backend) : url, !values['no-serve'])
     if (values['no-serve']) return 0
     if (!uiDir)
       process.stdout.write(

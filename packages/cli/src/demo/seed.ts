@@ -1,5 +1,5 @@
 import { isMlflowError } from '@logbook/core'
-import { LogbookClient } from '@logbook/sdk'
+import { LogbookClient, configFromEnv } from '@logbook/sdk'
 import { logRun, type ExperimentPlan, type RunPlan } from './demo-run.ts'
 import { planHousePrices } from './house-prices.ts'
 import { planLlmEval } from './llm-eval.ts'
@@ -57,9 +57,14 @@ const EXPERIMENTS = ['mnist-cnn', 'house-prices', 'llm-eval'] as const
 /** Runs logged at once: enough to overlap HTTP round trips, few enough for one SQLite writer. */
 const CONCURRENCY = 6
 
+/** A client for `trackingUri` with MLflow's credential variables (a server started with --auth). */
+function clientFor(trackingUri: string): LogbookClient {
+  return new LogbookClient(configFromEnv({ ...process.env, LOGBOOK_TRACKING_URI: trackingUri }))
+}
+
 /** True when the store at `trackingUri` already holds the demo (its first experiment exists). */
 export async function hasDemoData(trackingUri: string): Promise<boolean> {
-  const client = new LogbookClient({ trackingUri })
+  const client = clientFor(trackingUri)
   try {
     await client.getExperimentByName(EXPERIMENTS[0])
     return true
@@ -123,8 +128,9 @@ function byStatus(
 }
 
 /**
- * Fill an empty Logbook (or MLflow) tracking server with realistic demo data through the HTTP
- * API, using the TypeScript SDK. Rejects if the demo experiments already exist.
+ * Fill an empty Logbook server with realistic demo data through its HTTP API, using the TypeScript
+ * SDK (credentials from MLFLOW_TRACKING_TOKEN or _USERNAME/_PASSWORD). Deterministic apart from
+ * ids and the current time. Rejects if the demo experiments already exist.
  */
 export async function seedDemo(
   trackingUri: string,
@@ -132,7 +138,7 @@ export async function seedDemo(
 ): Promise<DemoSummary> {
   const began = Date.now()
   const scale = options.scale ?? 'full'
-  const client = new LogbookClient({ trackingUri })
+  const client = clientFor(trackingUri)
   if (await hasDemoData(trackingUri)) {
     throw new Error(
       `${trackingUri} already holds the demo experiment '${EXPERIMENTS[0]}'; the demo seeds an empty store`,
