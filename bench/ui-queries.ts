@@ -6,6 +6,7 @@
  *   npx tsx bench/ui-queries.ts --quick    # 2,000 runs, 1 x 100k and 10 x 10k points (a smoke run)
  *   npx tsx bench/ui-queries.ts --big-runs 50   # also 50 runs x 1M points (about 50M points to fill)
  *   --db <file> keeps the database (a second run with the same file skips the fill)
+ *   --postgres runs the same on a throwaway PostgreSQL cluster (Debian's binaries) instead of SQLite
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -14,12 +15,14 @@ import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { parseRunFilter, parseRunTableOrderBy } from '../packages/core/src/index.ts'
 import { createSqlTrackingStore, openAdapter, type LogbookStore } from '../packages/store/src/index.ts'
+import { startPostgresCluster } from '../packages/store/src/testing/postgres-cluster.ts'
 import { fillLargeExperiment, fillSeries } from './fixtures/large-experiment.ts'
 import { round } from './stats.ts'
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     db: { type: 'string' },
     'big-runs': { type: 'string', default: '0' },
     reps: { type: 'string', default: '5' },
@@ -51,10 +54,12 @@ async function time(name: string, fn: () => Promise<unknown>, check: (r: never) 
   log(line)
 }
 
-const dir = args.db ? undefined : mkdtempSync(join(tmpdir(), 'logbook-ui-bench-'))
-const file = args.db ?? join(dir as string, 'logbook.db')
-const reuse = existsSync(file)
-const adapter = openAdapter(`sqlite:///${file}`)
+const cluster = args.postgres ? await startPostgresCluster() : undefined
+const dir = args.db || cluster ? undefined : mkdtempSync(join(tmpdir(), 'logbook-ui-bench-'))
+const file = args.db ?? join(dir ?? '', 'logbook.db')
+const reuse = !cluster && existsSync(file)
+const adapter = openAdapter(cluster ? cluster.url : `sqlite:///${file}`)
+const backend = cluster ? 'PostgreSQL' : 'SQLite'
 const store: LogbookStore = await createSqlTrackingStore(adapter, { defaultArtifactRoot: 'mlflow-artifacts:' })
 try {
   const name = `ui-bench-${size.runs}`
@@ -108,9 +113,10 @@ try {
   }
   const load = loadavg().map((l) => round(l, 1)).join(' / ')
   process.stdout.write(`\nload average at the end (1/5/15 min, 2 cores): ${load}`)
-  process.stdout.write(`\n${quick ? 'QUICK (smoke) run: ' : ''}SQLite, ${size.runs} runs x ${size.params} params x ${size.metrics} metrics; ms min / median / max of ${reps} after a warm-up\n\n`)
+  process.stdout.write(`\n${quick ? 'QUICK (smoke) run: ' : ''}${backend}, ${size.runs} runs x ${size.params} params x ${size.metrics} metrics; ms min / median / max of ${reps} after a warm-up\n\n`)
   process.stdout.write(`| query | ms | result |\n|---|---|---|\n${rows.join('\n')}\n`)
 } finally {
   await store.close()
+  await cluster?.stop()
   if (dir) rmSync(dir, { recursive: true, force: true })
 }

@@ -1,37 +1,13 @@
-import { CompiledQuery, sql } from 'kysely'
 import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
 import { rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 import { sampleByTimestamp } from './sampled-by-timestamp.ts'
+import { rangeAggregates, type RangeRow } from './sampled-range-sql.ts'
 import { metricKeyIds } from './ui-run-scope.ts'
-
-/** Range aggregates per statement: SQLite caps a compound SELECT at 500 terms. */
-const BRANCHES = 100
-
-// One bucket's range aggregate and its last point, both index range seeks on the metrics primary
-// key (run_id, key_id, step, ...). NaN points (value 0, is_nan 1) are left out of min and max.
-const branch = sql`select cast(${0} as bigint) as i, min(m.step) as x, count(*) as n,
-  min(case when m.is_nan = 0 then m.value end) as mn, max(case when m.is_nan = 0 then m.value end) as mx,
-  (select case when l.is_nan = 1 then null else l.value end from metrics l
-    where l.run_id = ${0} and l.key_id = ${0} and l.step >= ${0} and l.step <= ${0}
-    order by l.step desc, l.timestamp desc, l.value desc limit 1) as lv
-  from metrics m where m.run_id = ${0} and m.key_id = ${0} and m.step >= ${0} and m.step <= ${0}`
-
-const statements = new WeakMap<StoreContext, string>()
-
-/** The SQL text of BRANCHES range aggregates joined by UNION ALL, compiled once per store. */
-function rangeAggregateSql(ctx: StoreContext): string {
-  let text = statements.get(ctx)
-  if (text === undefined) {
-    text = sql.join(Array<typeof branch>(BRANCHES).fill(branch), sql` union all `).compile(ctx.db).sql
-    statements.set(ctx, text)
-  }
-  return text
-}
 
 /**
  * Equal step ranges over [lo, hi] computed with range aggregates (physical-limits.md §1: ~65 ms
- * per 1M points against ~240 ms for GROUP BY, which sorts every point), BRANCHES per statement.
+ * per 1M points against ~240 ms for GROUP BY, which sorts every point).
  */
 async function aggregateSteps(ctx: StoreContext, s: SeriesRef, lo: number, hi: number): Promise<Buckets> {
   const span = hi - lo + 1
@@ -41,21 +17,9 @@ async function aggregateSteps(ctx: StoreContext, s: SeriesRef, lo: number, hi: n
     const b = lo + Math.ceil(((i + 1) * span) / s.buckets) - 1
     if (a <= b) ranges.push([a, b])
   }
-  const text = rangeAggregateSql(ctx)
-  const rows: unknown[][] = []
-  for (let c = 0; c < ranges.length; c += BRANCHES) {
-    const params: number[] = []
-    for (let i = c; i < c + BRANCHES; i++) {
-      // Padding branches cover an empty range, so every statement has the same (cached) text.
-      const [a, b] = ranges[i] ?? [1, 0]
-      params.push(i, s.runId, s.keyId, a, b, s.runId, s.keyId, a, b)
-    }
-    rows.push(...(await ctx.adapter.selectArrays(ctx.db, CompiledQuery.raw(text, params))))
-  }
+  const rows = await rangeAggregates(ctx, s.runId, s.keyId, ranges)
   const out: Buckets = { total_points: 0, sampled: true, x: [], min: [], max: [], last: [], count: [] }
-  const sorted = (rows as [number, number | null, number | string, number | null, number | null, number | null][])
-    .map((r) => [Number(r[0]), ...r.slice(1)] as typeof r)
-    .sort((a, b) => a[0] - b[0])
+  const sorted = rows.map((r) => [Number(r[0]), ...r.slice(1)] as RangeRow).sort((a, b) => Number(a[0]) - Number(b[0]))
   for (const [, x, n, mn, mx, last] of sorted) {
     const count = Number(n)
     if (count === 0 || x === null) continue
@@ -91,7 +55,7 @@ export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery):
   const runs = await ctx.db
     .selectFrom('runs')
     .innerJoin('latest_metrics', 'latest_metrics.run_id', 'runs.id')
-    .select(['runs.id', 'runs.run_uuid', 'latest_metrics.ordered'])
+    .select(['runs.id', 'runs.run_uuid'])
     .where('runs.run_uuid', 'in', uuids)
     .where('latest_metrics.key_id', '=', keyId)
     .execute()
