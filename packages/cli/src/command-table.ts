@@ -151,6 +151,10 @@ export const ARTIFACTS: CommandSpec = {
     {
       name: 'upload',
       summary: "Upload a file, or a folder's contents, to a run",
+      description:
+        "Upload a file, or a folder's contents, to a run. Files of at least\n" +
+        '$MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE bytes (default 64 MiB) go up in parts of\n' +
+        '$MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE bytes (default 16 MiB) through the multipart routes.',
       options: [
         RUN_ID,
         { name: 'src', short: 's', type: 'string', value: '<path>', path: true, required: true, description: 'Local file or folder' },

@@ -91,7 +91,23 @@ export async function downloadFile(
   progress.advance(0, 1)
 }
 
-/** Upload one local file to `root/<remote path>` (streamed from disk as a Blob). */
+/** Multipart thresholds: MLflow's variable names, smaller defaults so progress moves within a file. */
+export function multipartSizes(env: NodeJS.ProcessEnv = process.env): { minimum: number; chunk: number } {
+  const read = (name: string, fallback: number) => {
+    const v = env[name]
+    return v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback
+  }
+  return {
+    minimum: read('MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE', 64 * 1024 * 1024),
+    chunk: read('MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE', 16 * 1024 * 1024),
+  }
+}
+
+/**
+ * Upload one local file to `<remote path>`, streamed from disk as a Blob. Large files go up in
+ * parts through the proxy's multipart routes, so the progress bar moves per part and a failed part
+ * is retried alone; a failure aborts the upload.
+ */
 export async function uploadFile(
   client: LogbookClient,
   remotePath: string,
@@ -99,6 +115,29 @@ export async function uploadFile(
   size: number,
   progress: Progress,
 ): Promise<void> {
-  await client.uploadArtifact(remotePath, await openAsBlob(local))
-  progress.advance(size, 1)
+  const blob = await openAsBlob(local)
+  const { minimum, chunk } = multipartSizes()
+  if (size < minimum) {
+    await client.uploadArtifact(remotePath, blob)
+    progress.advance(size, 1)
+    return
+  }
+  const cut = remotePath.lastIndexOf('/')
+  const dir = cut === -1 ? '' : remotePath.slice(0, cut)
+  const name = remotePath.slice(cut + 1)
+  const { uploadId, parts } = await client.createMultipartUpload(dir, name, Math.ceil(size / chunk))
+  try {
+    const done: { part_number: number; etag: string }[] = []
+    for (const part of parts) {
+      const start = (part.partNumber - 1) * chunk
+      const body = blob.slice(start, Math.min(size, start + chunk))
+      done.push({ part_number: part.partNumber, etag: await client.uploadPart(part.url, body) })
+      progress.advance(body.size)
+    }
+    await client.completeMultipartUpload(dir, name, uploadId, done)
+  } catch (e) {
+    await client.abortMultipartUpload(dir, name, uploadId).catch(() => undefined)
+    throw e
+  }
+  progress.advance(0, 1)
 }
