@@ -300,6 +300,13 @@ describe.skipIf(!chromiumAvailable())('run page on the demo data', () => {
     await expect
       .poll(() => page.locator('ul.child-runs li').count())
       .toBe(demo.sweep.childRunIds.length)
+    // A FAILED run whose loss went NaN: the table says NaN, the charts leave gaps and still draw.
+    await page.goto(`${server.url}/runs/${demo.runs.failed}`)
+    await page.locator('.run-title .badge.FAILED').waitFor()
+    await page.locator('table.metrics-table td', { hasText: /^NaN$/ }).first().waitFor()
+    await page.getByRole('tab', { name: 'Metrics' }).click()
+    await page.locator('figure.metric-chart canvas').first().waitFor()
+    await screenshot(page, 'demo-failed-run-metrics')
     expect(errors).toEqual([])
   })
 })

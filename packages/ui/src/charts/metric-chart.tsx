@@ -81,6 +81,7 @@ export function MetricChart({
       logY: settings.logY,
       smoothing: settings.smoothing,
       pointsOnly: byMetric,
+      integerX: settings.xMode === 'step',
       range,
     }),
     [width, settings.xMode, settings.logY, settings.smoothing, byMetric, range],

@@ -14,6 +14,8 @@ export interface ViewOptions {
   smoothing: number
   /** Only points, no lines (x is another metric: the order of points is not a path). */
   pointsOnly: boolean
+  /** x values are whole numbers (steps): no ticks between them. */
+  integerX: boolean
   /** Fixed x range while zoomed. */
   range: readonly [number, number] | undefined
 }
@@ -116,6 +118,9 @@ function useThemeVersion(): number {
   return version
 }
 
+/** Tick spacings for whole-number axes: 1, 2, 5, 10, 20, 50, ... */
+const INTEGER_INCRS = Array.from({ length: 16 }, (_, i) => [1, 2, 5].map((m) => m * 10 ** i)).flat()
+
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
 }
@@ -164,7 +169,13 @@ export function UplotView(props: {
           y: options.logY ? { distr: 3, log: 10 } : {},
         },
         axes: [
-          { ...axis, label: options.xLabel, labelSize: 18, size: 36 },
+          {
+            ...axis,
+            label: options.xLabel,
+            labelSize: 18,
+            size: 36,
+            ...(options.integerX ? { incrs: INTEGER_INCRS } : {}),
+          },
           { ...axis, size: 56 },
         ],
         series: built.series,
