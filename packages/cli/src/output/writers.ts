@@ -37,8 +37,21 @@ export function toJson(value: unknown): string {
   return `${JSON.stringify(JSON.parse(toWireJson(value)), null, 2)}\n`
 }
 
+let pipeGuarded = false
+
+/** `logbook metrics history ... | head` closes the pipe early: end quietly, as Unix tools do. */
+function guardPipe(): void {
+  if (pipeGuarded) return
+  pipeGuarded = true
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+    throw err
+  })
+}
+
 /** Write text to stdout and wait until it has been handed to the OS (back-pressure for pipes). */
 export function writeOut(text: string): Promise<void> {
+  guardPipe()
   return new Promise((resolve, reject) => {
     process.stdout.write(text, (err) => (err ? reject(err) : resolve()))
   })
