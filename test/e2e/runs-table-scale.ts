@@ -3,9 +3,13 @@
  * runs (5 params, 3 metrics, 2 tags each, 10 of every 1000 runs a parent with children), starts
  * `logbook server` on it and drives Chromium through the page. Prints timings as JSON.
  *
- *   npm run build:ui && npx tsx test/e2e/runs-table-scale.ts 100000
+ *   npm run build:ui && npx tsx test/e2e/runs-table-scale.ts 100000 [/path/to/keep.sqlite]
+ *
+ * With a database path the filled store is kept there and reused by the next run (filling 100,000
+ * runs takes ~12 minutes on this machine).
  */
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,9 +64,10 @@ async function fill(dbUri: string): Promise<string> {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'logbook-ui-scale-'))
-  const dbUri = `sqlite:///${join(dir, 'db.sqlite')}`
+  const keep = process.argv[3]
+  const dbUri = `sqlite:///${keep ?? join(dir, 'db.sqlite')}`
   const fillStart = performance.now()
-  const experimentId = await fill(dbUri)
+  const experimentId = keep && existsSync(keep) ? '1' : await fill(dbUri)
   const fillMs = performance.now() - fillStart
   const port = await freePort()
   const server = spawn(

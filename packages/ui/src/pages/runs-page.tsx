@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useStableCallback } from '../components/use-stable-callback.ts'
 import { ColumnPicker } from '../runs-table/column-picker.tsx'
 import { serializeColumns, type Column } from '../runs-table/columns.ts'
 import { downloadText, runsToCsv } from '../runs-table/bulk.ts'
@@ -36,7 +37,10 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
     [view.filter, view.group?.id],
   )
   const data = useRunsView(experimentIds, view, openAsFilter)
-  const columns = [...fixedColumns(experimentIds.length > 1), ...view.columns]
+  const several = experimentIds.length > 1
+  const colsParam = query.get('cols')
+  // Stable while the view's columns are, so memoised rows skip re-rendering.
+  const columns = useMemo(() => [...fixedColumns(several), ...view.columns], [several, colsParam])
   const viewKey = query.toString()
   useEffect(() => {
     setActive(0)
@@ -66,7 +70,7 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
     const row = data.rows[i]
     return row?.kind === 'run' ? row.run : undefined
   }
-  const onSelect = (index: number, shift: boolean): void => {
+  const onSelect = useStableCallback((index: number, shift: boolean): void => {
     const run = runAt(index)
     if (!run) return
     const next = new Set(selected)
@@ -81,14 +85,14 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
     anchor.current = index
     setActive(index)
     setSelected(next)
-  }
+  })
   const loadedRuns = data.rows.flatMap((r) => (r.kind === 'run' ? [r.run] : []))
   const allSelected = loadedRuns.length > 0 && loadedRuns.every((r) => selected.has(r.run_id))
   const selectedIds = loadedRuns.filter((r) => selected.has(r.run_id)).map((r) => r.run_id)
-  const onToggleExpand = (row: DisplayRow): void => {
+  const onToggleExpand = useStableCallback((row: DisplayRow): void => {
     if (row.kind === 'run' && row.expandable) data.branches.toggle(row.run.run_id)
     else if (row.kind === 'group') data.branches.toggle(row.key)
-  }
+  })
   const onOpen = (row: DisplayRow): void => {
     if (row.kind === 'run') navigate(`/runs/${row.run.run_id}`)
     else if (row.kind === 'group') data.branches.toggle(row.key)

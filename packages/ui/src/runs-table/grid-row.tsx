@@ -1,4 +1,4 @@
-import type { CSSProperties, MouseEvent } from 'react'
+import { memo, type MouseEvent } from 'react'
 import { formatNumber } from '../components/format.ts'
 import { Link } from '../router.tsx'
 import { cellText, columnLabel, type Column } from './columns.ts'
@@ -9,7 +9,8 @@ export const ROW_HEIGHT = 32
 /** Width of a column in pixels (the grid is a fixed layout so virtualised rows line up). */
 export function columnWidth(col: Column): number {
   // Keys: room for the label, the kind badge and the remove button, within bounds.
-  if (col.kind !== 'attribute') return Math.round(Math.min(280, Math.max(110, 60 + 7.6 * columnLabel(col).length)))
+  if (col.kind !== 'attribute')
+    return Math.round(Math.min(280, Math.max(110, 60 + 7.6 * columnLabel(col).length)))
   switch (col.key) {
     case 'run_name':
       return 280
@@ -29,7 +30,8 @@ export function columnWidth(col: Column): number {
 export interface RowProps {
   row: DisplayRow
   index: number
-  style: CSSProperties
+  /** Offset of the row inside the grid body, in pixels. */
+  top: number
   columns: Column[]
   active: boolean
   selected: boolean
@@ -40,11 +42,11 @@ export interface RowProps {
   onActivate: (index: number) => void
 }
 
-/** One line of the grid: a run, a group header with aggregates, or a note. */
-export function GridRow({
+/** One line of the grid: a run, a group header with aggregates, or a note (memoised: rows only re-render when their own props change). */
+export const GridRow = memo(function GridRow({
   row,
   index,
-  style,
+  top,
   columns,
   active,
   selected,
@@ -68,7 +70,7 @@ export function GridRow({
     role: 'row',
     className,
     'aria-rowindex': index + 2,
-    style,
+    style: { transform: `translateY(${top}px)`, height: ROW_HEIGHT },
     onMouseDown: () => onActivate(index),
   }
   if (row.kind === 'note') {
@@ -195,7 +197,7 @@ export function GridRow({
       })}
     </div>
   )
-}
+})
 
 function Aggregate({ a }: { a: { mean: unknown; min: unknown; max: unknown } }) {
   const f = (v: unknown): string => formatNumber(v as number, 4)

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react'
+import { useCallback, useEffect, useId, useRef, type KeyboardEvent } from 'react'
 import { columnLabel, orderByFor, type Column } from './columns.ts'
 import type { DisplayRow } from './display-rows.ts'
 import { GridRow, ROW_HEIGHT, columnWidth } from './grid-row.tsx'
@@ -39,6 +39,9 @@ export function RunsGrid(p: RunsGridProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const baseId = useId()
   const count = p.rows.length + p.pending
+  // A new key function would make the virtualiser re-measure every one of `count` items.
+  const rows = p.rows
+  const getItemKey = useCallback((i: number) => rows[i]?.key ?? `pending:${i}`, [rows])
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
@@ -46,7 +49,7 @@ export function RunsGrid(p: RunsGridProps) {
     overscan: 12,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (i) => p.rows[i]?.key ?? `pending:${i}`,
+    getItemKey,
   })
   const items = virtualizer.getVirtualItems()
   const lastIndex = items.length ? items[items.length - 1]!.index : 0
@@ -154,10 +157,7 @@ export function RunsGrid(p: RunsGridProps) {
       >
         {items.map((item) => {
           const row = p.rows[item.index]
-          const style = {
-            transform: `translateY(${item.start - HEADER_HEIGHT}px)`,
-            height: ROW_HEIGHT,
-          }
+          const top = item.start - HEADER_HEIGHT
           if (!row) {
             return (
               <div
@@ -166,7 +166,7 @@ export function RunsGrid(p: RunsGridProps) {
                 aria-rowindex={item.index + 2}
                 id={`${baseId}-${item.index}`}
                 className={`grid-row pending${item.index === p.active ? ' active' : ''}`}
-                style={style}
+                style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
               >
                 <div role="gridcell" className="cell muted">
                   Loading…
@@ -177,7 +177,7 @@ export function RunsGrid(p: RunsGridProps) {
           return (
             <GridRow
               key={item.key}
-              style={style}
+              top={top}
               row={row}
               index={item.index}
               rowId={`${baseId}-${item.index}`}
