@@ -30,6 +30,7 @@ export function summary(verb: string, counts: TransferCounts): string {
   const mb = (counts.artifactBytes / 1e6).toFixed(1)
   return (
     `${verb} ${counts.experiments} experiment(s), ${counts.runs} run(s), ` +
+    `${counts.loggedModels} logged model(s), ` +
     `${counts.metricPoints} metric point(s), ${counts.artifacts} artifact file(s) (${mb} MB), ` +
     `${counts.models} registered model(s) with ${counts.modelVersions} version(s).\n`
   )

@@ -4,7 +4,13 @@
  */
 import { join } from 'node:path'
 import { decodeDouble, encodeDouble } from '@logbook/core'
-import type { ExperimentRecord, MetricPoint, RunRecord, TransferCounts } from './model.ts'
+import type {
+  ExperimentRecord,
+  LoggedModelRecord,
+  MetricPoint,
+  RunRecord,
+  TransferCounts,
+} from './model.ts'
 
 /** Identifies the folder format; bumped on incompatible changes. */
 export const FORMAT = 'logbook-export'
@@ -32,6 +38,11 @@ export interface RunFile {
   metrics: MetricFileEntry[]
 }
 
+/** logged-model.json. */
+export interface LoggedModelFile {
+  loggedModel: LoggedModelRecord
+}
+
 /** experiment.json. */
 export interface ExperimentFile {
   experiment: ExperimentRecord
@@ -48,6 +59,10 @@ export const layout = {
   runFile: (runDir: string) => join(runDir, 'run.json'),
   metricsDir: (runDir: string) => join(runDir, 'metrics'),
   artifactsDir: (runDir: string) => join(runDir, 'artifacts'),
+  loggedModelsDir: (experimentDir: string) => join(experimentDir, 'logged-models'),
+  loggedModelDir: (experimentDir: string, modelId: string) =>
+    join(experimentDir, 'logged-models', safeName(modelId)),
+  loggedModelFile: (modelDir: string) => join(modelDir, 'logged-model.json'),
   modelsDir: (root: string) => join(root, 'models'),
 }
 

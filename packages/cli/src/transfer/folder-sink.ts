@@ -4,9 +4,11 @@ import { createWriteStream } from 'node:fs'
 import { copyFile, mkdir, readdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { FORMAT, FORMAT_VERSION, encodePoint, layout, safeRelativePath } from './folder-layout.ts'
-import type { Manifest, MetricFileEntry, RunFile } from './folder-layout.ts'
+import type { LoggedModelFile, Manifest, MetricFileEntry, RunFile } from './folder-layout.ts'
 import type {
   ArtifactEntry,
+  ArtifactWriter,
+  LoggedModelRecord,
   ExperimentRecord,
   LocalFile,
   MetricPoint,
@@ -37,6 +39,29 @@ async function writeMetricFile(file: string, pages: AsyncIterable<MetricPoint[]>
   return count
 }
 
+/** Put an artifact under `root` (moved when temporary, copied otherwise). */
+async function placeArtifact(root: string, entry: ArtifactEntry, file: LocalFile): Promise<void> {
+  const target = join(root, ...safeRelativePath(entry.path).split('/'))
+  await mkdir(dirname(target), { recursive: true })
+  if (file.temporary) await rename(file.file, target)
+  else await copyFile(file.file, target)
+}
+
+class FolderArtifactWriter implements ArtifactWriter {
+  constructor(
+    private readonly root: string,
+    private readonly close: () => Promise<void>,
+  ) {}
+
+  artifact(entry: ArtifactEntry, file: LocalFile): Promise<void> {
+    return placeArtifact(this.root, entry, file)
+  }
+
+  end(): Promise<void> {
+    return this.close()
+  }
+}
+
 class FolderRunWriter implements RunWriter {
   private readonly metrics: MetricFileEntry[] = []
 
@@ -53,11 +78,8 @@ class FolderRunWriter implements RunWriter {
     return points
   }
 
-  async artifact(entry: ArtifactEntry, file: LocalFile): Promise<void> {
-    const target = join(layout.artifactsDir(this.dir), ...safeRelativePath(entry.path).split('/'))
-    await mkdir(dirname(target), { recursive: true })
-    if (file.temporary) await rename(file.file, target)
-    else await copyFile(file.file, target)
+  artifact(entry: ArtifactEntry, file: LocalFile): Promise<void> {
+    return placeArtifact(layout.artifactsDir(this.dir), entry, file)
   }
 
   async end(): Promise<void> {
@@ -96,6 +118,15 @@ export class FolderSink implements TransferSink {
     const dir = layout.runDir(layout.experimentDir(this.root, experiment.id), run.runId)
     await mkdir(dir, { recursive: true })
     return new FolderRunWriter(dir, run)
+  }
+
+  async loggedModel(experiment: ExperimentRecord, model: LoggedModelRecord): Promise<ArtifactWriter> {
+    const dir = layout.loggedModelDir(layout.experimentDir(this.root, experiment.id), model.modelId)
+    await mkdir(dir, { recursive: true })
+    const body: LoggedModelFile = { loggedModel: model }
+    return new FolderArtifactWriter(layout.artifactsDir(dir), () =>
+      writeFile(layout.loggedModelFile(dir), json(body)),
+    )
   }
 
   async model(bundle: ModelBundle): Promise<void> {

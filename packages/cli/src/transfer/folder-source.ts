@@ -4,11 +4,12 @@ import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { FORMAT, FORMAT_VERSION, decodePoint, layout } from './folder-layout.ts'
-import type { ExperimentFile, Manifest, RunFile } from './folder-layout.ts'
+import type { ExperimentFile, LoggedModelFile, Manifest, RunFile } from './folder-layout.ts'
 import type {
   ArtifactEntry,
   ExperimentRecord,
   LocalFile,
+  LoggedModelRecord,
   MetricPoint,
   ModelBundle,
   RunRecord,
@@ -108,28 +109,33 @@ export class FolderSource implements TransferSource {
     if (page.length > 0) yield page
   }
 
-  async *artifacts(run: RunRecord): AsyncIterable<ArtifactEntry> {
-    const root = layout.artifactsDir(this.runDir(run).dir)
-    async function* walk(rel: string): AsyncIterable<ArtifactEntry> {
-      const dir = rel === '' ? root : join(root, ...rel.split('/'))
-      let list
-      try {
-        list = await readdir(dir, { withFileTypes: true })
-      } catch (e) {
-        if ((e as { code?: unknown }).code === 'ENOENT') return
-        throw e
-      }
-      for (const d of list.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const path = rel === '' ? d.name : `${rel}/${d.name}`
-        if (d.isDirectory()) yield* walk(path)
-        else if (d.isFile()) yield { path }
-      }
-    }
-    yield* walk('')
+  artifacts(run: RunRecord): AsyncIterable<ArtifactEntry> {
+    return walkFiles(layout.artifactsDir(this.runDir(run).dir))
   }
 
   async fetchArtifact(run: RunRecord, path: string): Promise<LocalFile> {
     return { file: join(layout.artifactsDir(this.runDir(run).dir), ...path.split('/')), temporary: false }
+  }
+
+  private loggedModelDir(model: LoggedModelRecord): string {
+    return layout.loggedModelDir(layout.experimentDir(this.root, model.experimentId), model.modelId)
+  }
+
+  async *loggedModels(experiment: ExperimentRecord): AsyncIterable<LoggedModelRecord> {
+    const dir = layout.loggedModelsDir(layout.experimentDir(this.root, experiment.id))
+    for (const name of await entries(dir)) {
+      const file = await readJson<LoggedModelFile>(layout.loggedModelFile(join(dir, name)))
+      // Filed under the experiment it was exported with, whatever its record says.
+      yield { ...file.loggedModel, experimentId: experiment.id }
+    }
+  }
+
+  loggedModelArtifacts(model: LoggedModelRecord): AsyncIterable<ArtifactEntry> {
+    return walkFiles(layout.artifactsDir(this.loggedModelDir(model)))
+  }
+
+  async fetchLoggedModelArtifact(model: LoggedModelRecord, path: string): Promise<LocalFile> {
+    return { file: join(layout.artifactsDir(this.loggedModelDir(model)), ...path.split('/')), temporary: false }
   }
 
   async *models(): AsyncIterable<ModelBundle> {
@@ -137,5 +143,22 @@ export class FolderSource implements TransferSource {
     for (const name of await entries(dir)) {
       if (name.endsWith('.json')) yield await readJson<ModelBundle>(join(dir, name))
     }
+  }
+}
+
+/** Every file under `root`, as '/'-separated paths relative to it, in name order. */
+async function* walkFiles(root: string, rel = ''): AsyncIterable<ArtifactEntry> {
+  const dir = rel === '' ? root : join(root, ...rel.split('/'))
+  let list
+  try {
+    list = await readdir(dir, { withFileTypes: true })
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return
+    throw e
+  }
+  for (const d of list.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = rel === '' ? d.name : `${rel}/${d.name}`
+    if (d.isDirectory()) yield* walkFiles(root, path)
+    else if (d.isFile()) yield { path }
   }
 }

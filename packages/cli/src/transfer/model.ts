@@ -31,6 +31,21 @@ export interface RunRecord {
   tags: KeyValue[]
   datasetInputs: DatasetInput[]
   metricKeys: string[]
+  /** Logged models this run produced (MLflow 3), by source model id. */
+  modelOutputs?: { modelId: string; step: number }[]
+}
+
+/** An MLflow 3 logged model: metadata here, files under its own artifact root. */
+export interface LoggedModelRecord {
+  modelId: string
+  experimentId: string
+  name: string
+  modelType?: string
+  sourceRunId?: string
+  status: string
+  artifactUri: string
+  tags: KeyValue[]
+  params: KeyValue[]
 }
 
 /** One point of a metric's history; `value` may be NaN or ±Infinity. */
@@ -91,15 +106,25 @@ export interface TransferSource {
   artifacts(run: RunRecord): AsyncIterable<ArtifactEntry>
   /** A local file with the artifact's bytes (downloaded into `tmpDir` when remote). */
   fetchArtifact(run: RunRecord, path: string, tmpDir: string): Promise<LocalFile>
+  /** The experiment's logged models (not deleted ones). */
+  loggedModels(experiment: ExperimentRecord): AsyncIterable<LoggedModelRecord>
+  /** Every file of a logged model's artifacts. */
+  loggedModelArtifacts(model: LoggedModelRecord): AsyncIterable<ArtifactEntry>
+  fetchLoggedModelArtifact(model: LoggedModelRecord, path: string, tmpDir: string): Promise<LocalFile>
   /** Registered models with their versions; `runIds` are the runs this transfer carries. */
   models(runIds: ReadonlySet<string>): AsyncIterable<ModelBundle>
 }
 
+/** Writes the files of a run or logged model, then closes it. */
+export interface ArtifactWriter {
+  artifact(entry: ArtifactEntry, file: LocalFile): Promise<void>
+  end(): Promise<void>
+}
+
 /** Writes the records of one run. */
-export interface RunWriter {
+export interface RunWriter extends ArtifactWriter {
   /** Write a metric's full history; returns the number of points written. */
   metric(key: string, pages: AsyncIterable<MetricPoint[]>): Promise<number>
-  artifact(entry: ArtifactEntry, file: LocalFile): Promise<void>
   /** Status, end time and lifecycle come last: a deleted or finished run takes no more writes. */
   end(): Promise<void>
 }
@@ -108,6 +133,8 @@ export interface RunWriter {
 export interface TransferSink {
   experiment(experiment: ExperimentRecord): Promise<void>
   run(experiment: ExperimentRecord, run: RunRecord): Promise<RunWriter>
+  /** Called after the experiment's runs, so the model's source run is known. */
+  loggedModel(experiment: ExperimentRecord, model: LoggedModelRecord): Promise<ArtifactWriter>
   /** Called after every run is written (so sources of versions can be remapped). */
   model(bundle: ModelBundle): Promise<void>
   /** Called after every experiment and model; `counts` go into the manifest. */
@@ -118,6 +145,7 @@ export interface TransferSink {
 export interface TransferCounts {
   experiments: number
   runs: number
+  loggedModels: number
   metricPoints: number
   artifacts: number
   artifactBytes: number

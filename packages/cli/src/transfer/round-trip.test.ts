@@ -96,6 +96,21 @@ async function populate(client: LogbookClient): Promise<void> {
     source: `${child.info.artifact_uri}/model`,
     run_id: cid,
   })
+  const logged = await registry(client, 'POST', 'logged-models', {
+    experiment_id: exp,
+    name: 'cnn',
+    model_type: 'pytorch',
+    source_run_id: pid,
+    params: [{ key: 'depth', value: '3' }],
+    tags: [{ key: 'framework', value: 'torch' }],
+  })
+  const mid: string = logged.model.info.model_id
+  const modelRoot = (logged.model.info.artifact_uri as string).replace(/^mlflow-artifacts:\/*/, '')
+  await client.uploadArtifact(`${modelRoot}/MLmodel`, 'artifact_path: cnn\n')
+  await client.uploadArtifact(`${modelRoot}/data/model.pth`, new Uint8Array([9, 8, 7]))
+  await registry(client, 'PATCH', `logged-models/${mid}`, { model_id: mid, status: 'LOGGED_MODEL_READY' })
+  await registry(client, 'POST', 'runs/outputs', { run_id: pid, models: [{ model_id: mid, step: 0 }] })
+  await registry(client, 'POST', 'model-versions/create', { name: 'digits', source: `models:/${mid}`, model_id: mid })
   await registry(client, 'POST', 'registered-models/alias', { name: 'digits', alias: 'champion', version: '1' })
   await registry(client, 'POST', 'model-versions/transition-stage', {
     name: 'digits',
@@ -153,7 +168,12 @@ describe('export -> import -> export', () => {
     expect(model.versions.map((v: any) => [v.source, v.run, v.stage])).toEqual([
       ['runs:/<parent>/model', 'parent', 'None'],
       ['<root of child>/model', 'child', 'Staging'],
+      ['models:/<cnn>', 'parent', 'None'],
     ])
+    const cnn = (before.experiments as any)['round-trip'].loggedModels.cnn
+    expect(cnn).toMatchObject({ modelType: 'pytorch', status: 'LOGGED_MODEL_READY', sourceRun: 'parent' })
+    expect(Object.keys(cnn.artifacts).sort()).toEqual(['MLmodel', 'data/model.pth'])
+    expect(runs.parent.modelOutputs).toEqual([{ model: 'cnn', step: 0 }])
 
     const manifest = JSON.parse(await readFile(join(second, 'manifest.json'), 'utf8'))
     expect(manifest.format).toBe('logbook-export')
@@ -179,6 +199,6 @@ describe('export -> import -> export', () => {
     expect(await importCommand([...prefixed, '--merge'])).toBe(0)
     expect(await runsOf('copy/round-trip')).toBe(4)
     const versions = await client.transport.json<any>('GET', '/api/2.0/mlflow/model-versions/search?filter=name%3D%27digits%27')
-    expect(versions.model_versions).toHaveLength(4)
+    expect(versions.model_versions).toHaveLength(6)
   }, 300_000)
 })

@@ -9,8 +9,10 @@ import type { LogbookClient } from '@logbook/sdk'
 import { PARENT_RUN_TAG } from './model.ts'
 import type {
   ArtifactEntry,
+  ArtifactWriter,
   ExperimentRecord,
   LocalFile,
+  LoggedModelRecord,
   MetricPoint,
   ModelBundle,
   RunRecord,
@@ -41,6 +43,34 @@ export function proxyPath(uri: string): string {
   const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/.exec(uri)
   if (!m) throw new Error(`Target run artifact URI '${uri}' is not served through the artifact proxy`)
   return (m[1] ?? '').replace(/\/+$/, '')
+}
+
+/** Uploads files under a target artifact URI through the proxy. */
+async function upload(client: LogbookClient, artifactUri: string, entry: ArtifactEntry, file: LocalFile): Promise<void> {
+  const path = `${proxyPath(artifactUri)}/${entry.path}`
+  // A file-backed Blob: fetch streams it from disk instead of reading it into memory.
+  await client.uploadArtifact(path, await openAsBlob(file.file))
+  if (file.temporary) await unlink(file.file)
+}
+
+/** A logged model's files, then its final status (MLflow's client finalizes after uploading). */
+class LoggedModelWriter implements ArtifactWriter {
+  constructor(
+    private readonly client: LogbookClient,
+    private readonly modelId: string,
+    private readonly artifactUri: string,
+    private readonly status: string,
+  ) {}
+
+  artifact(entry: ArtifactEntry, file: LocalFile): Promise<void> {
+    return upload(this.client, this.artifactUri, entry, file)
+  }
+
+  async end(): Promise<void> {
+    if (this.status !== 'LOGGED_MODEL_READY' && this.status !== 'LOGGED_MODEL_UPLOAD_FAILED') return
+    const route = `/api/2.0/mlflow/logged-models/${encodeURIComponent(this.modelId)}`
+    await this.client.transport.json('PATCH', route, { json: { model_id: this.modelId, status: this.status } })
+  }
 }
 
 class ServerRunWriter implements RunWriter {
@@ -82,11 +112,8 @@ class ServerRunWriter implements RunWriter {
     return count
   }
 
-  async artifact(entry: ArtifactEntry, file: LocalFile): Promise<void> {
-    const path = `${proxyPath(this.target.artifactUri)}/${entry.path}`
-    // A file-backed Blob: fetch streams it from disk instead of reading it into memory.
-    await this.client.uploadArtifact(path, await openAsBlob(file.file))
-    if (file.temporary) await unlink(file.file)
+  artifact(entry: ArtifactEntry, file: LocalFile): Promise<void> {
+    return upload(this.client, this.target.artifactUri, entry, file)
   }
 
   async end(): Promise<void> {
@@ -103,7 +130,10 @@ export class ServerSink implements TransferSink {
   private readonly experimentIds = new Map<string, string>()
   /** Source run id -> where it landed. */
   readonly runs = new Map<string, MappedRun>()
+  /** Source logged-model id -> target logged-model id. */
+  readonly loggedModels = new Map<string, string>()
   private readonly parentLinks: { runId: string; sourceParent: string }[] = []
+  private readonly outputs: { runId: string; outputs: { modelId: string; step: number }[] }[] = []
   private readonly deletedRuns: string[] = []
   private readonly deletedExperiments: string[] = []
   /** Messages about what could not be carried exactly, for the command to print. */
@@ -186,6 +216,7 @@ export class ServerSink implements TransferSink {
     }
     this.runs.set(run.runId, target)
     if (parent) this.parentLinks.push({ runId: target.runId, sourceParent: parent.value })
+    if (run.modelOutputs?.length) this.outputs.push({ runId: target.runId, outputs: run.modelOutputs })
     if (run.lifecycleStage === 'deleted') this.deletedRuns.push(target.runId)
     for (let i = 0; i < run.params.length; i += PARAMS_PER_BATCH) {
       const params: KeyValue[] = run.params.slice(i, i + PARAMS_PER_BATCH)
@@ -193,6 +224,29 @@ export class ServerSink implements TransferSink {
     }
     if (run.datasetInputs.length > 0) await this.client.logInputs(target.runId, run.datasetInputs)
     return new ServerRunWriter(this.client, run, target)
+  }
+
+  async loggedModel(experiment: ExperimentRecord, model: LoggedModelRecord): Promise<ArtifactWriter> {
+    const experimentId = this.experimentIds.get(experiment.id)
+    if (experimentId === undefined) throw new Error(`Experiment ${experiment.id} was not created`)
+    const sourceRun = model.sourceRunId === undefined ? undefined : this.runs.get(model.sourceRunId)
+    const res = await this.client.transport.json<{ model: { info: { model_id: string; artifact_uri: string } } }>(
+      'POST',
+      '/api/2.0/mlflow/logged-models',
+      {
+        json: {
+          experiment_id: experimentId,
+          name: model.name,
+          model_type: model.modelType,
+          source_run_id: sourceRun?.runId,
+          params: model.params,
+          tags: model.tags,
+        },
+      },
+    )
+    const { model_id: modelId, artifact_uri: artifactUri } = res.model.info
+    this.loggedModels.set(model.modelId, modelId)
+    return new LoggedModelWriter(this.client, modelId, artifactUri, model.status)
   }
 
   async model(bundle: ModelBundle): Promise<void> {
@@ -203,7 +257,7 @@ export class ServerSink implements TransferSink {
     }
     const numbers = new Map<string, string>()
     for (const v of versions) {
-      const rewritten = rewriteSource(v, this.runs)
+      const rewritten = rewriteSource(v, this.runs, this.loggedModels)
       const label = `${model.name} v${v.version}`
       if (rewritten.warning) this.warnings.push(`${label}: ${rewritten.warning}`)
       try {
@@ -226,6 +280,12 @@ export class ServerSink implements TransferSink {
       const parent = this.runs.get(link.sourceParent)
       if (!parent) this.warnings.push(`run ${link.runId}: parent ${link.sourceParent} was not carried; link kept as is`)
       await this.client.setTag(link.runId, PARENT_RUN_TAG, parent?.runId ?? link.sourceParent)
+    }
+    for (const { runId, outputs } of this.outputs) {
+      const models = outputs
+        .filter((o) => this.loggedModels.has(o.modelId))
+        .map((o) => ({ model_id: this.loggedModels.get(o.modelId), step: o.step }))
+      if (models.length > 0) await this.client.transport.json('POST', '/api/2.0/mlflow/runs/outputs', { json: { run_id: runId, models } })
     }
     // Deleted last: a deleted run or experiment takes no more writes.
     for (const id of this.deletedRuns) await this.client.deleteRun(id)

@@ -8,12 +8,13 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { decodeDouble } from '@logbook/core'
-import type { Experiment, Run } from '@logbook/core'
+import type { Experiment, KeyValue, Run } from '@logbook/core'
 import type { LogbookClient } from '@logbook/sdk'
 import type {
   ArtifactEntry,
   ExperimentRecord,
   LocalFile,
+  LoggedModelRecord,
   MetricPoint,
   ModelBundle,
   RunRecord,
@@ -58,7 +59,42 @@ function toRunRecord(run: Run): RunRecord {
     tags: run.data.tags,
     datasetInputs: run.inputs.dataset_inputs ?? [],
     metricKeys: [...new Set(run.data.metrics.map((m) => m.key))].sort(),
+    modelOutputs: (run.outputs?.model_outputs ?? []).map((o) => ({ modelId: o.model_id, step: Number(o.step ?? 0) })),
   }
+}
+
+interface WireLoggedModel {
+  info: {
+    model_id: string
+    experiment_id: string
+    name: string
+    model_type?: string
+    source_run_id?: string
+    status?: string
+    artifact_uri: string
+    tags?: KeyValue[]
+  }
+  data?: { params?: KeyValue[] }
+}
+
+function toLoggedModelRecord(m: WireLoggedModel): LoggedModelRecord {
+  return {
+    modelId: m.info.model_id,
+    experimentId: m.info.experiment_id,
+    name: m.info.name,
+    modelType: m.info.model_type || undefined,
+    sourceRunId: m.info.source_run_id || undefined,
+    status: m.info.status ?? 'LOGGED_MODEL_READY',
+    artifactUri: m.info.artifact_uri,
+    tags: m.info.tags ?? [],
+    params: m.data?.params ?? [],
+  }
+}
+
+/** One page of a folder listing: `path`s relative to the root (or bare names, tolerated). */
+interface Listing {
+  files?: { path: string; is_dir?: boolean; file_size?: number | string }[]
+  next_page_token?: string
 }
 
 /** A `TransferSource` over any server that speaks MLflow's tracking, registry and artifact API. */
@@ -136,34 +172,65 @@ export class ServerSource implements TransferSource {
     } while (pageToken)
   }
 
-  async *artifacts(run: RunRecord, dir = ''): AsyncIterable<ArtifactEntry> {
+  /** Walk a listing route recursively; `list(dir)` is the route for one folder. */
+  private async *walk(list: (dir: string, pageToken?: string) => string, dir = ''): AsyncIterable<ArtifactEntry> {
     let pageToken: string | undefined
     do {
-      const query = { run_id: run.runId, path: dir || undefined, page_token: pageToken }
-      const res = await this.client.transport.json<{
-        files?: { path: string; is_dir?: boolean; file_size?: number | string }[]
-        next_page_token?: string
-      }>('GET', `/api/2.0/mlflow/artifacts/list${queryString(query)}`)
+      const res = await this.client.transport.json<Listing>('GET', list(dir, pageToken))
       for (const f of res.files ?? []) {
-        // Both servers answer paths relative to the run's root; a bare name is tolerated too.
+        // Both servers answer paths relative to the root; a bare name is tolerated too.
         const path = f.path.includes('/') || !dir ? f.path : `${dir}/${f.path}`
-        if (f.is_dir) yield* this.artifacts(run, path)
+        if (f.is_dir) yield* this.walk(list, path)
         else yield { path, size: f.file_size === undefined ? 0 : Number(f.file_size) }
       }
       pageToken = res.next_page_token || undefined
     } while (pageToken)
   }
 
-  async fetchArtifact(run: RunRecord, path: string, tmpDir: string): Promise<LocalFile> {
-    // `/get-artifact` reaches the run's files on either server, whatever its artifact URI scheme.
-    const res = await this.client.transport.request(
-      'GET',
-      `/get-artifact${queryString({ run_id: run.runId, path })}`,
+  artifacts(run: RunRecord): AsyncIterable<ArtifactEntry> {
+    return this.walk(
+      (dir, pageToken) =>
+        `/api/2.0/mlflow/artifacts/list${queryString({ run_id: run.runId, path: dir || undefined, page_token: pageToken })}`,
     )
+  }
+
+  /** Stream one GET response into a temporary file. */
+  private async download(route: string, tmpDir: string, what: string): Promise<LocalFile> {
+    const res = await this.client.transport.request('GET', route)
     const file = join(tmpDir, `artifact-${Date.now()}-${Math.random().toString(36).slice(2)}`)
-    if (!res.body) throw new Error(`Empty response downloading artifact '${path}' of run ${run.runId}`)
+    if (!res.body) throw new Error(`Empty response downloading ${what}`)
     await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(file))
     return { file, temporary: true }
+  }
+
+  fetchArtifact(run: RunRecord, path: string, tmpDir: string): Promise<LocalFile> {
+    // `/get-artifact` reaches the run's files on either server, whatever its artifact URI scheme.
+    const route = `/get-artifact${queryString({ run_id: run.runId, path })}`
+    return this.download(route, tmpDir, `artifact '${path}' of run ${run.runId}`)
+  }
+
+  async *loggedModels(experiment: ExperimentRecord): AsyncIterable<LoggedModelRecord> {
+    let pageToken: string | undefined
+    do {
+      const res = await this.client.transport.json<{ models?: WireLoggedModel[]; next_page_token?: string }>(
+        'POST',
+        '/api/2.0/mlflow/logged-models/search',
+        { json: { experiment_ids: [experiment.id], max_results: 100, page_token: pageToken } },
+      )
+      for (const m of res.models ?? []) yield toLoggedModelRecord(m)
+      pageToken = res.next_page_token || undefined
+    } while (pageToken)
+  }
+
+  loggedModelArtifacts(model: LoggedModelRecord): AsyncIterable<ArtifactEntry> {
+    const base = `/api/2.0/mlflow/logged-models/${encodeURIComponent(model.modelId)}/artifacts/directories`
+    return this.walk((dir) => `${base}${queryString({ artifact_directory_path: dir || undefined })}`)
+  }
+
+  fetchLoggedModelArtifact(model: LoggedModelRecord, path: string, tmpDir: string): Promise<LocalFile> {
+    // The UI's download route: MLflow serves it under /ajax-api only.
+    const base = `/ajax-api/2.0/mlflow/logged-models/${encodeURIComponent(model.modelId)}/artifacts/files`
+    return this.download(`${base}${queryString({ artifact_file_path: path })}`, tmpDir, `file '${path}' of logged model ${model.modelId}`)
   }
 
   async *models(runIds: ReadonlySet<string>): AsyncIterable<ModelBundle> {

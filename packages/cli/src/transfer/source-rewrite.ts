@@ -10,13 +10,20 @@ export interface MappedRun {
 
 /**
  * `runs:/<old>/p` becomes `runs:/<new>/p`; a location under the old run's artifact URI moves under the
- * new one. A logged-model source (`models:/m-…`) is not carried by a transfer, so it falls back to the
- * new run's artifact root and says so.
+ * new one; `models:/<old logged model>` names the copied logged model. A logged-model source whose
+ * model was not carried falls back to the new run's artifact root and says so.
  */
 export function rewriteSource(
   v: VersionRecord,
   runs: ReadonlyMap<string, MappedRun>,
+  loggedModels: ReadonlyMap<string, string> = new Map(),
 ): { version: VersionRecord; warning?: string } {
+  const model = /^models:\/(m-[^/]+)(\/.*)?$/.exec(v.source)
+  const newModel = model ? loggedModels.get(model[1] ?? '') : undefined
+  if (model && newModel) {
+    const runId = v.runId === undefined ? undefined : runs.get(v.runId)?.runId
+    return { version: { ...v, runId, source: `models:/${newModel}${model[2] ?? ''}` } }
+  }
   const mapped = v.runId === undefined ? undefined : runs.get(v.runId)
   if (!mapped || v.runId === undefined) return { version: { ...v, runId: undefined } }
   const out: VersionRecord = { ...v, runId: mapped.runId }

@@ -3,7 +3,10 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type {
+  ArtifactEntry,
+  ArtifactWriter,
   ExperimentRecord,
+  LocalFile,
   ModelBundle,
   RunRecord,
   TransferCounts,
@@ -32,6 +35,7 @@ export async function transfer(
   const counts: TransferCounts = {
     experiments: 0,
     runs: 0,
+    loggedModels: 0,
     metricPoints: 0,
     artifacts: 0,
     artifactBytes: 0,
@@ -63,6 +67,15 @@ export async function transfer(
         counts.runs += 1
         progress?.advance(1, 1)
       }
+      for await (const model of source.loggedModels(experiment)) {
+        const writer = await sink.loggedModel(experiment, model)
+        for await (const entry of source.loggedModelArtifacts(model)) {
+          const file = await source.fetchLoggedModelArtifact(model, entry.path, tmpDir)
+          await copyFile(writer, entry, file, counts)
+        }
+        await writer.end()
+        counts.loggedModels += 1
+      }
     }
     for (const bundle of models) {
       await sink.model(bundle)
@@ -90,11 +103,20 @@ async function copyRun(
     counts.metricPoints += await writer.metric(key, source.metricPages(run, key))
   }
   for await (const entry of source.artifacts(run)) {
-    const file = await source.fetchArtifact(run, entry.path, tmpDir)
-    const { size } = await stat(file.file)
-    await writer.artifact(entry, file)
-    counts.artifacts += 1
-    counts.artifactBytes += size
+    await copyFile(writer, entry, await source.fetchArtifact(run, entry.path, tmpDir), counts)
   }
   await writer.end()
+}
+
+/** Hand one fetched file to a writer and count it. */
+async function copyFile(
+  writer: ArtifactWriter,
+  entry: ArtifactEntry,
+  file: LocalFile,
+  counts: TransferCounts,
+): Promise<void> {
+  const { size } = await stat(file.file)
+  await writer.artifact(entry, file)
+  counts.artifacts += 1
+  counts.artifactBytes += size
 }

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { encodeDouble } from '@logbook/core'
 import { FolderSource } from '../folder-source.ts'
 import { PARENT_RUN_TAG } from '../model.ts'
-import type { RunRecord } from '../model.ts'
+import type { LoggedModelRecord, RunRecord } from '../model.ts'
 
 /** Tags whose values are ids or export-specific and so differ between servers. */
 const ID_TAGS = new Set([PARENT_RUN_TAG])
@@ -19,11 +19,37 @@ export async function readExportTree(root: string): Promise<Record<string, unkno
   const runNames = new Map<string, string>()
   const runs: { experiment: string; run: RunRecord }[] = []
   const experiments: Record<string, unknown> = {}
+  const loggedModelNames = new Map<string, string>()
+  const loggedModels: { experiment: string; model: LoggedModelRecord }[] = []
   for await (const e of source.experiments()) {
-    experiments[e.name] = { tags: e.tags, lifecycleStage: e.lifecycleStage, runs: {} }
+    experiments[e.name] = { tags: e.tags, lifecycleStage: e.lifecycleStage, runs: {}, loggedModels: {} }
     for await (const run of source.runs(e)) {
       runNames.set(run.runId, run.runName)
       runs.push({ experiment: e.name, run })
+    }
+    for await (const model of source.loggedModels(e)) {
+      loggedModelNames.set(model.modelId, model.name)
+      loggedModels.push({ experiment: e.name, model })
+    }
+  }
+  const hashes = async (list: AsyncIterable<{ path: string }>, fetch: (path: string) => Promise<{ file: string }>) => {
+    const out: Record<string, string> = {}
+    for await (const a of list) {
+      out[a.path] = createHash('sha256').update(await readFile((await fetch(a.path)).file)).digest('hex')
+    }
+    return out
+  }
+  for (const { experiment, model } of loggedModels) {
+    const target = (experiments[experiment] as { loggedModels: Record<string, unknown> }).loggedModels
+    target[model.name] = {
+      modelType: model.modelType,
+      status: model.status,
+      sourceRun: model.sourceRunId === undefined ? undefined : runNames.get(model.sourceRunId),
+      params: model.params,
+      tags: [...model.tags].sort((x, y) => (x.key < y.key ? -1 : 1)),
+      artifacts: await hashes(source.loggedModelArtifacts(model), async (path) =>
+        source.fetchLoggedModelArtifact(model, path),
+      ),
     }
   }
   for (const { experiment, run } of runs) {
@@ -35,11 +61,7 @@ export async function readExportTree(root: string): Promise<Record<string, unkno
       }
       metrics[key] = points.sort()
     }
-    const artifacts: Record<string, string> = {}
-    for await (const a of source.artifacts(run)) {
-      const { file } = await source.fetchArtifact(run, a.path)
-      artifacts[a.path] = createHash('sha256').update(await readFile(file)).digest('hex')
-    }
+    const artifacts = await hashes(source.artifacts(run), (path) => source.fetchArtifact(run, path))
     const parent = run.tags.find((t) => t.key === PARENT_RUN_TAG)
     const target = (experiments[experiment] as { runs: Record<string, unknown> }).runs
     target[run.runName] = {
@@ -52,6 +74,7 @@ export async function readExportTree(root: string): Promise<Record<string, unkno
       tags: run.tags.filter((t) => !ID_TAGS.has(t.key)).sort((a, b) => (a.key < b.key ? -1 : 1)),
       parent: parent ? (runNames.get(parent.value) ?? `missing:${parent.value}`) : undefined,
       datasetInputs: run.datasetInputs,
+      modelOutputs: (run.modelOutputs ?? []).map((o) => ({ model: loggedModelNames.get(o.modelId), step: o.step })),
       metrics,
       artifacts,
     }
@@ -67,6 +90,7 @@ export async function readExportTree(root: string): Promise<Record<string, unkno
         let source = v.source
         for (const [id, name] of runNames) source = source.replace(`runs:/${id}`, `runs:/<${name}>`)
         for (const [uri, name] of artifactRoots) source = source.replace(uri, `<root of ${name}>`)
+        for (const [id, name] of loggedModelNames) source = source.replace(`models:/${id}`, `models:/<${name}>`)
         return {
           version: v.version,
           source,
