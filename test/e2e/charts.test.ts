@@ -76,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     await page.goto(
       `${server.url}/charts?runs=${seed.parent},${seed.sibling}&metrics=loss,accuracy`,
     )
-    expect(await page.locator('figure.metric-chart').count()).toBe(2)
+    await expect.poll(() => page.locator('figure.metric-chart').count()).toBe(2)
     await drawn(page, 'loss')
     await drawn(page, 'accuracy')
     expect(await page.locator('figure[data-metric=loss] .legend-name').allTextContents()).toEqual([
@@ -137,6 +137,13 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     await page.reload()
     await drawn(page, 'loss')
     expect(await page.getByLabel('Smoothing').inputValue()).toBe('0.9')
+    // The metric picker: remove one chart, add it back.
+    await page.getByRole('button', { name: 'Remove metric accuracy' }).click()
+    await expect.poll(() => page.locator('figure.metric-chart').count()).toBe(1)
+    await page.getByLabel('Add a metric').fill('accuracy')
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
+    await expect.poll(() => new URL(page.url()).searchParams.get('metrics')).toBe('loss,accuracy')
+    await drawn(page, 'accuracy')
     expect(errors).toEqual([])
   })
 

@@ -177,6 +177,12 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await tree.getByRole('button', { name: 'logs', exact: true }).click()
     await tree.getByRole('button', { name: /train\.log/ }).click()
     await page.locator('pre.preview-text', { hasText: 'epoch 49 loss=0.0200' }).waitFor()
+    await tree.getByRole('button', { name: /big\.log/ }).click()
+    await page.getByText('Showing the first 1.0 MB of the file.').waitFor()
+    const big = await page.locator('pre.preview-text').textContent()
+    expect(big!.startsWith('BEGIN')).toBe(true)
+    expect(big).not.toContain('END')
+    expect(big!.length).toBe(1024 * 1024)
 
     await tree.getByRole('button', { name: /config\.json/ }).click()
     await expect

@@ -143,6 +143,9 @@ export async function seedUiRuns(url: string): Promise<SeededRuns> {
     Array.from({ length: 50 }, (_, i) => `epoch ${i} loss=${(1 / (i + 1)).toFixed(4)}`).join('\n'),
     'logs/train.log',
   )
+  // 1.5 MB: the preview shows only the first 1 MB.
+  const line = `${'x'.repeat(99)}\n`
+  await parent.logText(`BEGIN\n${line.repeat(15_000)}END\n`, 'logs/big.log')
   await parent.logArtifact('{"lr":0.01,"layers":[64,32],"dropout":{"p":0.1}}', 'config.json')
   await parent.logArtifact('model:\n  layers: [64, 32]\n  activation: relu\n', 'params.yaml')
   await parent.logArtifact(CSV, 'data/sample.csv')
