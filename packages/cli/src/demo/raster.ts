@@ -52,7 +52,11 @@ export class Raster {
     const x1 = Math.min(this.width, Math.round(x + w))
     const y1 = Math.min(this.height, Math.round(y + h))
     for (let py = y0; py < y1; py++) {
-      for (let px = x0; px < x1; px++) this.set(px, py, c)
+      for (let i = (py * this.width + x0) * 3, end = (py * this.width + x1) * 3; i < end; i += 3) {
+        this.pixels[i] = c[0]
+        this.pixels[i + 1] = c[1]
+        this.pixels[i + 2] = c[2]
+      }
     }
   }
 
