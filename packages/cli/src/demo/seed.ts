@@ -74,7 +74,8 @@ export async function hasDemoData(trackingUri: string): Promise<boolean> {
   }
 }
 
-function plans(scale: DemoScale, now: number): ExperimentPlan[] {
+/** What the demo will log, relative to `now`; the same numbers on every call. */
+export function planDemo(scale: DemoScale, now: number): ExperimentPlan[] {
   const rng = new Rng(20260127)
   return [
     planMnist(rng.fork(1), scale, now),
@@ -144,7 +145,7 @@ export async function seedDemo(
       `${trackingUri} already holds the demo experiment '${EXPERIMENTS[0]}'; the demo seeds an empty store`,
     )
   }
-  const experimentPlans = plans(scale, began)
+  const experimentPlans = planDemo(scale, began)
   const [mnistPlan, housePlan, llmPlan] = experimentPlans as [
     ExperimentPlan,
     ExperimentPlan,
