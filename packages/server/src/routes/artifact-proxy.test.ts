@@ -11,6 +11,7 @@ import { openTrackingStore } from '@logbook/store'
 import type { LogbookStore } from '@logbook/store'
 import { createApp } from '../app.ts'
 import { close, listen } from '../serve.ts'
+import { ARTIFACT_CSP } from './artifact-http.ts'
 
 const A = '/api/2.0/mlflow-artifacts'
 const INVALID = { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' }
@@ -75,6 +76,7 @@ describe('artifact proxy', () => {
         'content-type': 'text/plain',
         'content-disposition': 'attachment; filename="a.txt"',
         'x-content-type-options': 'nosniff',
+        'content-security-policy': ARTIFACT_CSP,
         'content-length': '5',
       })
       expect(await got.text()).toBe('hello')
