@@ -30,6 +30,7 @@ interface Populated {
   failed: string
   version: string
   source: string
+  logged_model: string
 }
 
 describe.skipIf(!requireComponent('MLflow', available.ok, available.why))('logbook import-mlflow', () => {
@@ -102,6 +103,23 @@ describe.skipIf(!requireComponent('MLflow', available.ok, available.why))('logbo
       description: 'v1',
       tags: [{ key: 'quality', value: 'good' }],
     })
+
+    // MLflow 3's log_model(registered_model_name=...): a logged model with files, and a version of it.
+    const found = await client.transport.json<any>('POST', '/api/2.0/mlflow/logged-models/search', {
+      json: { experiment_ids: [exp.experiment_id] },
+    })
+    expect(found.models).toHaveLength(1)
+    const echo = found.models[0].info
+    expect(echo).toMatchObject({ name: 'echo', source_run_id: outer.info.run_id, status: 'LOGGED_MODEL_READY' })
+    expect(echo.model_id).not.toBe(logged.logged_model)
+    const mlmodel = await client.transport.request(
+      'GET',
+      `/ajax-api/2.0/mlflow/logged-models/${echo.model_id}/artifacts/files?artifact_file_path=MLmodel`,
+    )
+    expect(await mlmodel.text()).toContain('python_function')
+    const echoVersion = await client.transport.json<any>('GET', '/api/2.0/mlflow/model-versions/get?name=echo-model&version=1')
+    expect(echoVersion.model_version).toMatchObject({ source: `models:/${echo.model_id}`, run_id: outer.info.run_id })
+    expect(outer.outputs.model_outputs?.map((o) => o.model_id)).toEqual([echo.model_id])
   }, 300_000)
 
   it('carries the same data as an export of the MLflow server (one mapping for both paths)', async () => {

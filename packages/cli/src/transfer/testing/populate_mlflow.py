@@ -14,6 +14,12 @@ from mlflow import MlflowClient
 
 T0 = 1_700_000_000_000
 
+
+class Echo(mlflow.pyfunc.PythonModel):
+    def predict(self, context, model_input):
+        return model_input
+
+
 mlflow.set_tracking_uri(sys.argv[1])
 client = MlflowClient()
 exp_id = mlflow.set_experiment("from-mlflow").experiment_id
@@ -35,6 +41,9 @@ with mlflow.start_run(run_name="outer") as outer:
     mlflow.log_artifacts(files, artifact_path="outputs")
     frame = pd.DataFrame({"x": [1, 2, 3], "y": [0, 1, 0]})
     mlflow.log_input(mlflow.data.from_pandas(frame, name="tiny", targets="y"), context="training")
+    echo = mlflow.pyfunc.log_model(
+        name="echo", python_model=Echo(), registered_model_name="echo-model", pip_requirements=["mlflow"]
+    )
     with mlflow.start_run(run_name="inner", nested=True) as inner:
         mlflow.log_param("fold", "1")
         client.log_metric(inner.info.run_id, "acc", 0.9, timestamp=T0 + 7, step=3)
@@ -57,4 +66,5 @@ print(json.dumps({
     "failed": failed.info.run_id,
     "version": version.version,
     "source": source,
+    "logged_model": echo.model_id,
 }))
