@@ -8,8 +8,9 @@ import { transfer } from '../transfer/transfer.ts'
 
 const HELP = `Usage: logbook export --dest <folder> (--all | --experiment-id <id>... | --experiment-name <name>...)
 
-Write experiments, their runs (info, params, tags, dataset inputs, every metric point, artifacts) and
-registered models (versions, tags, aliases) from a tracking server into a self-describing folder
+Write experiments, their runs (info, params, tags, dataset inputs, every metric point, artifacts),
+logged models (with files) and registered models (versions, tags, aliases) from a tracking server
+(Logbook or MLflow) into a self-describing folder
 (docs/export-format.md). Metric histories are streamed page by page, so any size fits in memory.
 With selected experiments, only registered models that have a version from an exported run are
 included; --all exports every model. Deleted experiments and runs are exported too (marked deleted).

@@ -8,12 +8,11 @@ import { transfer } from '../transfer/transfer.ts'
 
 const HELP = `Usage: logbook import-mlflow --from <MLflow URL> [--experiment-name <name>...]
 
-Copy experiments, runs (params, tags, dataset inputs, every metric point, artifacts) and registered
-models (versions, tags, stages, aliases) from a running MLflow tracking server into Logbook, through
-both servers' REST APIs. It is the same reader and writer as 'logbook export' + 'logbook import', with
-MLflow's server as the source. The MLflow server must serve artifacts (its default), or artifacts of
-runs are not reachable. Logged models (MLflow 3) are not copied; a version whose source is a logged
-model is pointed at its run's artifact root (a warning says so).
+Copy experiments, runs (params, tags, dataset inputs, every metric point, artifacts), MLflow 3 logged
+models (with their files) and registered models (versions, tags, stages, aliases) from a running
+MLflow tracking server into Logbook, through both servers' REST APIs. It is the same reader and writer
+as 'logbook export' + 'logbook import', with MLflow's server as the source. The MLflow server must
+serve artifacts (its default), or the files are not reachable.
 
 Not idempotent (see 'logbook import --help'): running it twice fails on the experiment names.
 

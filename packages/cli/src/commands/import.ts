@@ -12,7 +12,8 @@ Recreate the contents of an export folder (written by 'logbook export') on a Log
 experiments with their tags, runs with their original start/end times, status, user, params, tags
 (system tags included; mlflow.parentRunId points at the new parent), dataset inputs, every metric
 point (steps, timestamps, NaN and infinities kept), artifacts (uploaded through the artifact proxy),
-and registered models with versions (sources pointed at the new runs), tags, stages and aliases.
+logged models with their files, and registered models with versions (sources pointed at the new
+runs and logged models), tags, stages and aliases.
 Runs get new ids. The experiment 'Default' (id 0) goes into the target's own Default experiment.
 
 Not idempotent: every import creates new runs. Importing the same folder twice fails on the
