@@ -39,6 +39,7 @@ const num = (v: WireNumber): number => toNumber(v) ?? Number.NaN
 /** Results are kept so a chart that scrolls out and back in does not fetch again. */
 const cache = new Map<string, RunSeries[]>()
 const CACHE_LIMIT = 400
+const MAX_RUNS_PER_REQUEST = 100
 
 /** POST logbook/metrics/sampled: downsampled series of `key` for many runs, optionally in an x range. */
 export async function fetchSampled(
@@ -59,16 +60,30 @@ export async function fetchSampled(
   const cacheKey = JSON.stringify(body)
   const hit = cache.get(cacheKey)
   if (hit) return hit
-  const res = await logbook.post<{ series?: WireSampled[] }>('metrics/sampled', body, signal)
-  const series = (res.series ?? []).map((s) => ({
-    runId: s.run_id,
-    sampled: s.sampled,
-    totalPoints: s.total_points,
-    x: s.x.map(Number),
-    last: s.last.map(num),
-    min: s.min.map(num),
-    max: s.max.map(num),
-  }))
+  // The route takes at most 100 runs per request.
+  const chunks: string[][] = []
+  for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_REQUEST)
+    chunks.push(runIds.slice(i, i + MAX_RUNS_PER_REQUEST))
+  const answers = await Promise.all(
+    chunks.map((ids) =>
+      logbook.post<{ series?: WireSampled[] }>(
+        'metrics/sampled',
+        { ...body, run_ids: ids },
+        signal,
+      ),
+    ),
+  )
+  const series = answers
+    .flatMap((res) => res.series ?? [])
+    .map((s) => ({
+      runId: s.run_id,
+      sampled: s.sampled,
+      totalPoints: s.total_points,
+      x: s.x.map(Number),
+      last: s.last.map(num),
+      min: s.min.map(num),
+      max: s.max.map(num),
+    }))
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
   cache.set(cacheKey, series)
   return series
