@@ -84,37 +84,46 @@ export function planDemo(scale: DemoScale, now: number): ExperimentPlan[] {
   ]
 }
 
-/** Log one experiment: stand-alone runs and sweep parents first, then the children. */
-async function logExperiment(
+interface LoggedExperiment extends DemoExperiment {
+  deleted: string[]
+  parents: string[]
+}
+
+/**
+ * Create the experiments in order (ids 1, 2, 3 on a fresh store), then log the stand-alone runs
+ * and sweep parents of all of them, then all sweep children, CONCURRENCY runs at a time.
+ */
+async function logExperiments(
   client: LogbookClient,
-  plan: ExperimentPlan,
-): Promise<DemoExperiment & { deleted: string[]; parents: string[] }> {
-  const id = await client.createExperiment(plan.name, {
-    tags: Object.entries(plan.tags).map(([key, value]) => ({ key, value })),
+  plans: ExperimentPlan[],
+): Promise<LoggedExperiment[]> {
+  const logged: LoggedExperiment[] = []
+  for (const plan of plans) {
+    const tags = Object.entries(plan.tags).map(([key, value]) => ({ key, value }))
+    const id = await client.createExperiment(plan.name, { tags })
+    logged.push({ id, name: plan.name, runIds: [], runsByName: {}, deleted: [], parents: [] })
+  }
+  const log = async (e: LoggedExperiment, p: RunPlan, parent?: string) => {
+    const runId = await logRun(client, e.id, p, parent)
+    e.runsByName[p.name] = runId
+    e.runIds.push(runId)
+    if (p.deleted) e.deleted.push(runId)
+  }
+  const first = plans.flatMap((plan, i) =>
+    [...plan.runs, ...plan.sweeps.map((s) => s.parent)].map((p) => ({ e: logged[i]!, p })),
+  )
+  await pool(first, CONCURRENCY, ({ e, p }) => log(e, p))
+  const children = plans.flatMap((plan, i) =>
+    plan.sweeps.flatMap((s) =>
+      s.children.map((p) => ({ e: logged[i]!, p, parent: s.parent.name })),
+    ),
+  )
+  await pool(children, CONCURRENCY, ({ e, p, parent }) => log(e, p, e.runsByName[parent]))
+  plans.forEach((plan, i) => {
+    const e = logged[i]!
+    e.parents = plan.sweeps.map((s) => e.runsByName[s.parent.name] as string)
   })
-  const runsByName: Record<string, string> = {}
-  const deleted: string[] = []
-  const record = (p: RunPlan, runId: string) => {
-    runsByName[p.name] = runId
-    if (p.deleted) deleted.push(runId)
-    return runId
-  }
-  const first = [...plan.runs, ...plan.sweeps.map((s) => s.parent)]
-  await pool(first, CONCURRENCY, async (p) => record(p, await logRun(client, id, p)))
-  const children = plan.sweeps.flatMap((s) =>
-    s.children.map((c) => ({ c, parent: runsByName[s.parent.name] as string })),
-  )
-  await pool(children, CONCURRENCY, async ({ c, parent }) =>
-    record(c, await logRun(client, id, c, parent)),
-  )
-  return {
-    id,
-    name: plan.name,
-    runIds: Object.values(runsByName),
-    runsByName,
-    deleted,
-    parents: plan.sweeps.map((s) => runsByName[s.parent.name] as string),
-  }
+  return logged
 }
 
 function byStatus(
@@ -151,13 +160,8 @@ export async function seedDemo(
     ExperimentPlan,
     ExperimentPlan,
   ]
-  const logged = []
-  for (const plan of experimentPlans) logged.push(await logExperiment(client, plan))
-  const [mnist, house, llm] = logged as [
-    (typeof logged)[number],
-    (typeof logged)[number],
-    (typeof logged)[number],
-  ]
+  const logged = await logExperiments(client, experimentPlans)
+  const [mnist, house, llm] = logged as [LoggedExperiment, LoggedExperiment, LoggedExperiment]
   const sweepPlan = mnistPlan.sweeps[0]
   if (!sweepPlan) throw new Error('The demo plan has no sweep')
   const sweep = {
