@@ -51,6 +51,7 @@ async function populate(client: LogbookClient): Promise<void> {
   await client.uploadArtifact(`${root}/model/MLmodel`, 'flavors: {}\n')
   await client.uploadArtifact(`${root}/plots/deep/nested/curve.bin`, new Uint8Array([0, 1, 2, 255, 254]))
   await client.uploadArtifact(`${root}/notes.txt`, 'hello\n')
+  await client.uploadArtifact(`${root}/plots/empty.txt`, '')
   await client.updateRun(pid, { status: 'FINISHED', endTime: T0 + 10_000 })
 
   const child = await client.createRun({
@@ -159,7 +160,7 @@ describe('export -> import -> export', () => {
       `3|${T0 + 4}|0.25`,
     ])
     expect(runs.parent.userId).toBe('alice')
-    expect(Object.keys(runs.parent.artifacts).sort()).toEqual(['model/MLmodel', 'notes.txt', 'plots/deep/nested/curve.bin'])
+    expect(Object.keys(runs.parent.artifacts).sort()).toEqual(['model/MLmodel', 'notes.txt', 'plots/deep/nested/curve.bin', 'plots/empty.txt'])
     expect(runs.parent.datasetInputs[0].dataset.name).toBe('mnist')
     expect(runs['deleted-one'].lifecycleStage).toBe('deleted')
     expect(runs['still-running'].status).toBe('RUNNING')

@@ -198,8 +198,11 @@ export class ServerSource implements TransferSource {
   private async download(route: string, tmpDir: string, what: string): Promise<LocalFile> {
     const res = await this.client.transport.request('GET', route)
     const file = join(tmpDir, `artifact-${Date.now()}-${Math.random().toString(36).slice(2)}`)
-    if (!res.body) throw new Error(`Empty response downloading ${what}`)
-    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(file))
+    // A body-less response is an empty file.
+    const body = res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : Readable.from([])
+    await pipeline(body, createWriteStream(file)).catch((e: unknown) => {
+      throw new Error(`Downloading ${what} failed: ${(e as Error).message}`, { cause: e })
+    })
     return { file, temporary: true }
   }
 
