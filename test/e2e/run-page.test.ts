@@ -242,6 +242,16 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     }
     await screenshot(page, 'run-artifacts-mlmodel')
 
+    // Close the data folder, then go back twice (MLmodel -> report.html -> data/sample.csv):
+    // the tree opens the folder of the file the history selects.
+    await tree.getByRole('button', { name: 'data', exact: true }).click()
+    await tree.getByRole('treeitem', { name: /sample\.csv/ }).waitFor({ state: 'detached' })
+    await page.goBack()
+    await expect.poll(() => new URL(page.url()).searchParams.get('path')).toBe('report.html')
+    await page.goBack()
+    await expect.poll(() => new URL(page.url()).searchParams.get('path')).toBe('data/sample.csv')
+    await tree.getByRole('treeitem', { name: /sample\.csv/ }).waitFor()
+    await page.locator('table.csv-table').waitFor()
     await tree.getByRole('button', { name: /model\.pkl/ }).click()
     const download = page.getByRole('link', { name: /Download model\.pkl/ })
     await download.waitFor()

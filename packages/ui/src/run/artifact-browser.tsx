@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { mlflow, useLoad } from '../api.ts'
 import { formatBytes } from './artifact-kind.ts'
 import { ArtifactPreview } from './artifact-preview.tsx'
@@ -19,6 +19,13 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
  */
 export function ArtifactBrowser({ runId, selected }: { runId: string; selected: string }) {
   const [open, setOpen] = useState<Set<string>>(() => new Set(ancestors(selected)))
+  // Back/forward or a pasted link can select a file in a closed folder: open its ancestors.
+  useEffect(() => {
+    setOpen((prev) => {
+      const missing = ancestors(selected).filter((a) => !prev.has(a))
+      return missing.length === 0 ? prev : new Set([...prev, ...missing])
+    })
+  }, [selected])
   const [files, setFiles] = useState<ReadonlyMap<string, WireFileInfo>>(() => new Map())
   const listed = (list: WireFileInfo[]): void =>
     setFiles((prev) => {
