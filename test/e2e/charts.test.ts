@@ -192,6 +192,39 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     await figure.getByRole('button', { name: 'Reset zoom' }).click()
     await expect.poll(() => figure.getAttribute('data-zoomed')).toBe('false')
     await expect.poll(() => figure.getAttribute('data-sampled')).toBe('true')
+
+    // Hovering shows each run's value in the legend (the short run has no point at step ~3000).
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2)
+    await expect.poll(() => figure.locator('.legend-value').count()).toBe(2)
+    const [longValue, shortValue] = await figure.locator('.legend-value').allTextContents()
+    expect(Number(longValue)).toBeGreaterThan(0)
+    expect(Number(longValue)).toBeLessThan(1)
+    expect(shortValue).toBe('—')
+
+    // Relative time: a zoom asks each run for the same window after its own start time.
+    await page.getByLabel('X axis').selectOption('relative')
+    await expect.poll(() => figure.getAttribute('data-x')).toBe('relative')
+    await drawn(page, 'loss')
+    requests.length = 0
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 })
+    await page.mouse.up()
+    await expect.poll(() => figure.getAttribute('data-zoomed')).toBe('true')
+    await drawn(page, 'loss')
+    const perRun = requests.filter((r) => 'min_x' in r)
+    expect(perRun.map((r) => (r.run_ids as string[]).join(',')).sort()).toEqual(
+      [long, seed.parent].sort(),
+    )
+    const starts = new Map<string, number>()
+    for (const id of [long, seed.parent])
+      starts.set(id, (await seed.client.getRun(id)).info.start_time)
+    const windows = perRun.map((r) => {
+      const start = starts.get((r.run_ids as string[])[0]!)!
+      return [Number(r.min_x) - start, Number(r.max_x) - start]
+    })
+    expect(windows[0]![0]).toBeCloseTo(windows[1]![0]!, -1)
+    expect(windows[0]![1]).toBeCloseTo(windows[1]![1]!, -1)
     expect(errors).toEqual([])
   })
 
