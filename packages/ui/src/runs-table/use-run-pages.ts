@@ -3,6 +3,8 @@ import { logbook } from '../api.ts'
 import type { TablePage, TableRequest, TableRun } from './types.ts'
 
 export const PAGE_SIZE = 200
+/** The server's largest page: used to catch up when the user jumps far past the loaded rows. */
+export const MAX_PAGE_SIZE = 1000
 
 export interface RunPages {
   runs: TableRun[]
@@ -10,8 +12,8 @@ export interface RunPages {
   hasMore: boolean
   loading: boolean
   error: Error | undefined
-  /** Fetch the next page (no-op while one is in flight or at the end). */
-  loadMore: () => void
+  /** Fetch the next page of `size` runs (default the page size; no-op while one is in flight or at the end). */
+  loadMore: (size?: number) => void
   /** Start again from the first page (after a delete/restore). */
   reload: () => void
 }
@@ -39,7 +41,7 @@ export function useRunPages(request: TableRequest | undefined, pageSize = PAGE_S
   const [tick, setTick] = useState(0)
 
   const fetchPage = useCallback(
-    (token: string | undefined, reset: boolean) => {
+    (token: string | undefined, reset: boolean, size: number = pageSize) => {
       if (!request) return
       inflight.current?.abort()
       const controller = new AbortController()
@@ -48,7 +50,7 @@ export function useRunPages(request: TableRequest | undefined, pageSize = PAGE_S
       logbook
         .post<TablePage>(
           'runs/table',
-          { ...request, max_results: pageSize, page_token: token },
+          { ...request, max_results: size, page_token: token },
           controller.signal,
         )
         .then(
@@ -88,10 +90,13 @@ export function useRunPages(request: TableRequest | undefined, pageSize = PAGE_S
   }, [fetchPage, tick])
 
   const current = state.key === key
-  const loadMore = useCallback(() => {
-    if (inflight.current || state.done || !state.token || state.key !== key) return
-    fetchPage(state.token, false)
-  }, [fetchPage, state, key])
+  const loadMore = useCallback(
+    (size?: number) => {
+      if (inflight.current || state.done || !state.token || state.key !== key) return
+      fetchPage(state.token, false, size)
+    },
+    [fetchPage, state, key],
+  )
   const reload = useCallback(() => setTick((t) => t + 1), [])
 
   return {
