@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KNOWN_MIGRATIONS, SCHEMA_VERSION, appliedMigrations, openAdapter } from '@logbook/store'
+import { postgresAvailable, startPostgresCluster } from '../../../store/src/testing/postgres-cluster.ts'
+import type { PostgresCluster } from '../../../store/src/testing/postgres-cluster.ts'
+import { requireComponent } from '../../../store/src/testing/require-component.ts'
 import { runCli } from '../testing/run-cli.ts'
+
+const pgAvailable = requireComponent('PostgreSQL', postgresAvailable(), 'no server binaries under /usr/lib/postgresql/*/bin')
 
 let dir: string
 beforeAll(async () => {
@@ -53,5 +58,26 @@ describe('logbook db', () => {
     expect(unknown.code).toBe(2)
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('--backend-store-uri <uri>')
+  }, 300_000)
+})
+
+describe.skipIf(!pgAvailable)('logbook db on PostgreSQL', () => {
+  let cluster: PostgresCluster
+  beforeAll(async () => {
+    cluster = await startPostgresCluster()
+  }, 120_000)
+  afterAll(() => cluster?.stop())
+
+  it('upgrades an empty database under the migration lock, then is a no-op', async () => {
+    const uri = cluster.url
+    const empty = await runCli(['db', 'current', '--backend-store-uri', uri])
+    expect(empty.code).toBe(0)
+    expect(empty.stdout).toMatch(/^0 \(empty database\), \d+ pending: 0001-/)
+    const first = await runCli(['db', 'upgrade', '--backend-store-uri', uri])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain(`Applied ${KNOWN_MIGRATIONS.length} migration(s)`)
+    const [again, current] = [await runCli(['db', 'upgrade', '--backend-store-uri', uri]), await runCli(['db', 'current', '--backend-store-uri', uri])]
+    expect(again.stdout).toContain('no migrations ran')
+    expect(current.stdout).toMatch(new RegExp(`^${SCHEMA_VERSION} \\(.*\\), up to date\n$`))
   }, 300_000)
 })
