@@ -43,6 +43,13 @@ const SERVER: CommandSpec = {
     BACKEND_STORE,
     ARTIFACTS_DESTINATION,
     { name: 'default-artifact-root', type: 'string', value: '<uri>', description: "Root for new experiments' artifact locations" },
+    { name: 'workers', type: 'string', value: '<n>', description: 'Server processes' },
+    { name: 'auth', type: 'boolean', description: 'Require users and permissions' },
+    { name: 'admin-username', type: 'string', value: '<name>', description: 'Bootstrap admin' },
+    { name: 'admin-password', type: 'string', value: '<password>', description: "Bootstrap admin's password" },
+    { name: 'default-permission', type: 'string', value: '<level>', choices: ['READ', 'USE', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'], description: 'Permission where no grant exists' },
+    { name: 'allowed-hosts', type: 'string', value: '<list>', description: 'Host headers accepted' },
+    { name: 'cors-origins', type: 'string', value: '<list>', description: 'Origins allowed cross-site' },
   ],
   examples: [],
 }

@@ -41,6 +41,17 @@ describe('logbook completion', () => {
     expect(bad.stderr).toContain("Unknown subcommand 'powershell'")
   }, 300_000)
 
+  it("covers every option that 'server --help' and 'gc --help' print (they parse their own options)", async () => {
+    const [server, gc, bash] = await Promise.all([runCli(['server', '--help']), runCli(['gc', '--help']), runCli(['completion', 'bash'])])
+    for (const [name, help] of [['server', server.stdout], ['gc', gc.stdout]] as const) {
+      const block = bash.stdout.split(`    '${name}')\n`)[1]?.split(' ;;\n')
+      const offered = block?.find((part) => part.includes('opts=')) ?? ''
+      const flags = [...new Set(help.match(/--[a-z][a-z-]+/g) ?? [])]
+      expect(flags.length).toBeGreaterThan(3)
+      for (const flag of flags) expect(offered, `${name} ${flag}`).toContain(flag)
+    }
+  }, 300_000)
+
   it('completes words when sourced into bash', async () => {
     const bash = await runCli(['completion', 'bash'])
     const complete = (line: string) => {
