@@ -5,7 +5,6 @@ import { sqlAuthMethods } from './sql-auth-store.ts'
 import { sqlLoggedModelMethods } from './sql-logged-model-store.ts'
 import { sqlRegistryMethods } from './sql-registry-store.ts'
 import { sqlUiQueryMethods } from './sql-ui-queries.ts'
-import { sqlUiQueryMethods } from './sql-ui-queries.ts'
 import * as gc from './sql/gc.ts'
 import type { StoreContext } from './sql/context.ts'
 import * as experiments from './sql/experiments.ts'
@@ -31,7 +30,6 @@ export async function createSqlTrackingStore(
   return {
     ...sqlLoggedModelMethods(ctx),
     ...sqlRegistryMethods(ctx),
-    ...sqlUiQueryMethods(ctx),
     ...sqlUiQueryMethods(ctx),
     ...sqlAuthMethods(ctx),
     createExperiment: (name, location, tags) => experiments.createExperiment(ctx, name, location, tags ?? []),
