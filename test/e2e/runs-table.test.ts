@@ -94,6 +94,10 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
     expect((await alert.textContent())!.length).toBeGreaterThan(10)
     expect(await filter.getAttribute('aria-invalid')).toBe('true')
     await screenshot(page, 'runs-table-bad-filter')
+    await filter.fill("params.optimizer = 'none-such'")
+    await filter.press('Enter')
+    await grid(page).getByText('No runs match the filter.').waitFor()
+    await expect.poll(() => total(page)).toMatch(/^0 runs/)
 
     // Completion: prefixes, then the keys of the experiment.
     await filter.fill('')

@@ -238,10 +238,14 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
         onToggleExpand={onToggleExpand}
         onOpen={onOpen}
         onVisibleEnd={onVisibleEnd}
+        empty={
+          data.loading || data.error
+            ? undefined
+            : view.filter
+              ? 'No runs match the filter.'
+              : 'No runs yet.'
+        }
       />
-      {!data.loading && !data.error && data.rows.length === 0 && (
-        <p className="muted empty">No runs match.</p>
-      )}
     </main>
   )
 }

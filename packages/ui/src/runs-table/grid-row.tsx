@@ -10,7 +10,7 @@ export const ROW_HEIGHT = 32
 export function columnWidth(col: Column): number {
   // Keys: room for the label, the kind badge and the remove button, within bounds.
   if (col.kind !== 'attribute')
-    return Math.round(Math.min(280, Math.max(110, 60 + 7.6 * columnLabel(col).length)))
+    return Math.round(Math.min(280, Math.max(110, 80 + 8 * columnLabel(col).length)))
   switch (col.key) {
     case 'run_name':
       return 280

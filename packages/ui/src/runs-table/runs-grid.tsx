@@ -26,6 +26,8 @@ export interface RunsGridProps {
   onSelectAll: () => void
   onToggleExpand: (row: DisplayRow) => void
   onOpen: (row: DisplayRow) => void
+  /** Shown inside the grid when it has no lines (e.g. "No runs match."). */
+  empty?: string
   /** The last line drawn: the page fetches more when it nears the loaded end. */
   onVisibleEnd: (index: number) => void
 }
@@ -192,6 +194,7 @@ export function RunsGrid(p: RunsGridProps) {
           )
         })}
       </div>
+      {count === 0 && p.empty && <p className="grid-empty muted">{p.empty}</p>}
     </div>
   )
 }
