@@ -309,7 +309,9 @@ describe.skipIf(!chromiumAvailable())(`runs table with ${SCALE_RUNS} runs`, () =
       .waitFor({ timeout: 60_000 })
       .catch(async (err: unknown) => {
         await screenshot(page, 'runs-table-scale-failed')
-        throw new Error(`${String(err)}\npage text: ${await page.locator('main').innerText()}\nerrors: ${errors.join('\n')}`)
+        throw new Error(
+          `${String(err)}\npage text: ${await page.locator('main').innerText()}\nerrors: ${errors.join('\n')}`,
+        )
       })
     const firstPaint = performance.now() - started
     const totalText = page.locator('.runs-total')

@@ -90,7 +90,12 @@ export function useRunsView(
             branches.branches,
             openAsFilter,
           )
-        : flattenRuns(pages.runs, branches.expanded, branches.branches, request.parents_only === true),
+        : flattenRuns(
+            pages.runs,
+            branches.expanded,
+            branches.branches,
+            request.parents_only === true,
+          ),
     [
       view.group,
       view.nested,
