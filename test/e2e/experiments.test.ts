@@ -38,6 +38,7 @@ describe.skipIf(!chromiumAvailable())('experiments page', () => {
 
     await page.getByRole('button', { name: 'Create experiment' }).click()
     await page.getByRole('dialog').getByLabel('Name').fill('e2e-created')
+    await screenshot(page, 'experiments-create-dialog')
     await confirm(page, 'Create')
     await row(page, 'e2e-created').waitFor()
 

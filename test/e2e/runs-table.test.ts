@@ -46,6 +46,7 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
     await page.getByLabel('metric loss last').check()
     await page.getByLabel('metric loss min').check()
     await page.getByLabel('param optimizer').check()
+    await screenshot(page, 'runs-table-column-picker')
     await page.keyboard.press('Escape')
     await page.waitForURL(/cols=/)
     await grid(page).getByRole('columnheader', { name: 'params.optimizer' }).waitFor()
