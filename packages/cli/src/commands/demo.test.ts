@@ -47,6 +47,23 @@ describe('logbook demo', { timeout: 180_000 }, () => {
     expect(again).toMatchObject({ code: 0, stderr: '' })
     expect(again.stdout).toContain('already holds the demo experiments; nothing seeded')
     expect((await client.searchExperiments()).experiments.length).toBe(4)
+
+    // Other data under the demo's names: refused before anything is written, exit code 1.
+    await client.updateExperiment(
+      experiments.find((e) => e.name === 'mnist-cnn')!.experiment_id,
+      'mnist-old',
+    )
+    const clash = await runCli(['demo', '--tracking-uri', server.url, '--scale', 'small'])
+    expect(clash.code).toBe(1)
+    expect(clash.stderr).toMatch(
+      /^logbook: http:\/\/127\.0\.0\.1:\d+ already has experiment 'house-prices', experiment 'llm-eval', registered model 'demo-classifier', registered model 'house-prices-regressor'; the demo needs these names free\n$/,
+    )
+    expect((await client.searchExperiments()).experiments.map((e) => e.name).sort()).toEqual([
+      'Default',
+      'house-prices',
+      'llm-eval',
+      'mnist-old',
+    ])
   })
 
   it('rejects bad usage with exit code 2 and an unreachable server with 1', async () => {

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { close, createApp, hasUiBuild, listen } from '@logbook/server'
 import { hasDemoData, seedDemo, type DemoScale, type DemoSummary } from '../demo/seed.ts'
+
+const isNameClash = (e: unknown) => (e as { name?: unknown } | null)?.name === 'DemoNameClashError'
 import { STORAGE_HELP, STORAGE_OPTIONS, openStorage, redact } from '../storage-options.ts'
 import { VERSION } from '../version.ts'
 
@@ -59,19 +61,29 @@ function report(summary: DemoSummary, links: string | undefined): string {
   return `${lines.join('\n')}\n`
 }
 
-/** Seed the server at `url` unless it already holds the demo; `store` names it in messages. */
+/**
+ * Seed the server at `url` unless it already holds the demo; `store` names it in messages. False
+ * (after saying why) when other data already uses the demo's names.
+ */
 async function seedOnce(
   url: string,
   scale: DemoScale,
   store: string,
   links: boolean,
-): Promise<void> {
+): Promise<boolean> {
   if (await hasDemoData(url)) {
     process.stdout.write(`${store} already holds the demo experiments; nothing seeded\n`)
-    return
+    return true
   }
   process.stdout.write(`Seeding demo data (${scale}) into ${store} ...\n`)
-  process.stdout.write(report(await seedDemo(url, { scale }), links ? url : undefined))
+  try {
+    process.stdout.write(report(await seedDemo(url, { scale }), links ? url : undefined))
+    return true
+  } catch (e) {
+    if (!isNameClash(e)) throw e
+    process.stderr.write(`logbook: ${(e as Error).message}\n`)
+    return false
+  }
 }
 
 /** Fail fast (instead of the SDK's retries) when nothing answers at `url`. */
@@ -137,8 +149,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       process.stderr.write(`logbook: no Logbook server answers at ${url}\n`)
       return 1
     }
-    await seedOnce(url, scale, url, true)
-    return 0
+    return (await seedOnce(url, scale, url, true)) ? 0 : 1
   }
   const host = values.host ?? '127.0.0.1'
   // Without serving, an ephemeral port cannot collide with a server already on 5000.
@@ -155,7 +166,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const address = server.address()
     const bound = typeof address === 'object' && address ? address.port : port
     const url = localUrl(host, bound)
-    await seedOnce(url, scale, values['no-serve'] ? redact(backend) : url, !values['no-serve'])
+    const shown = values['no-serve'] ? redact(backend) : url
+    if (!(await seedOnce(url, scale, shown, !values['no-serve']))) return 1
     if (values['no-serve']) return 0
     if (!uiDir)
       process.stdout.write(

@@ -242,9 +242,21 @@ describe('seedDemo (small)', () => {
     expect(regressorVersion.source).toBe(`runs:/${demo.runs.regression}/model`)
   })
 
-  it('refuses to seed a store that already holds the demo', async () => {
+  it('refuses, before writing anything, when the demo names are taken', async () => {
     await expect(seedDemo(server.url, { scale: 'small' })).rejects.toThrow(
-      /already holds the demo experiment 'mnist-cnn'/,
+      /already has experiment 'mnist-cnn', experiment 'house-prices', experiment 'llm-eval', registered model 'demo-classifier', registered model 'house-prices-regressor'; the demo needs these names free/,
     )
+    const other = await startTestServer()
+    try {
+      const otherClient = new LogbookClient({ trackingUri: other.url })
+      await otherClient.createExperiment('house-prices')
+      const error = await seedDemo(other.url, { scale: 'small' }).catch((e: unknown) => e)
+      expect((error as Error).name).toBe('DemoNameClashError')
+      expect((error as Error).message).toMatch(/already has experiment 'house-prices';/)
+      const { experiments } = await otherClient.searchExperiments()
+      expect(experiments.map((e) => e.name).sort()).toEqual(['Default', 'house-prices'])
+    } finally {
+      await other.dispose()
+    }
   })
 })

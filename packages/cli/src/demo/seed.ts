@@ -5,7 +5,7 @@ import { planHousePrices } from './house-prices.ts'
 import { planLlmEval } from './llm-eval.ts'
 import { MNIST_LIVE, MNIST_SHOWCASE, planMnist } from './mnist.ts'
 import { Rng, pool } from './random.ts'
-import { registerDemoModels, type DemoModels } from './demo-models.ts'
+import { CLASSIFIER, REGRESSOR, registerDemoModels, type DemoModels } from './demo-models.ts'
 
 /** How much the demo logs: 'small' (a dozen runs, seconds; the UI e2e tests) or 'full' (hundreds). */
 export type DemoScale = 'small' | 'full'
@@ -62,16 +62,50 @@ function clientFor(trackingUri: string): LogbookClient {
   return new LogbookClient(configFromEnv({ ...process.env, LOGBOOK_TRACKING_URI: trackingUri }))
 }
 
-/** True when the store at `trackingUri` already holds the demo (its first experiment exists). */
-export async function hasDemoData(trackingUri: string): Promise<boolean> {
-  const client = clientFor(trackingUri)
+/** The store already uses a name the demo would create; nothing was written. */
+export class DemoNameClashError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DemoNameClashError'
+  }
+}
+
+/** Whether a lookup of something by name found it (false on RESOURCE_DOES_NOT_EXIST). */
+async function exists(lookup: () => Promise<unknown>): Promise<boolean> {
   try {
-    await client.getExperimentByName(EXPERIMENTS[0])
+    await lookup()
     return true
   } catch (e) {
     if (isMlflowError(e) && e.code === 'RESOURCE_DOES_NOT_EXIST') return false
     throw e
   }
+}
+
+/** True when the store at `trackingUri` already holds the demo (its first experiment exists). */
+export async function hasDemoData(trackingUri: string): Promise<boolean> {
+  const client = clientFor(trackingUri)
+  return exists(() => client.getExperimentByName(EXPERIMENTS[0]))
+}
+
+/** Names the demo would create that the store already uses (experiments, registered models). */
+async function nameClashes(client: LogbookClient): Promise<string[]> {
+  const model = (name: string) => () =>
+    client.transport.json(
+      'GET',
+      `/api/2.0/mlflow/registered-models/get?name=${encodeURIComponent(name)}`,
+    )
+  const checks = [
+    ...EXPERIMENTS.map((name) => ({
+      name: `experiment '${name}'`,
+      lookup: () => client.getExperimentByName(name),
+    })),
+    ...[CLASSIFIER, REGRESSOR].map((name) => ({
+      name: `registered model '${name}'`,
+      lookup: model(name),
+    })),
+  ]
+  const found = await Promise.all(checks.map((c) => exists(c.lookup)))
+  return checks.filter((_, i) => found[i]).map((c) => c.name)
 }
 
 /** What the demo will log, relative to `now`; the same numbers on every call. */
@@ -140,7 +174,7 @@ function byStatus(
 /**
  * Fill an empty Logbook server with realistic demo data through its HTTP API, using the TypeScript
  * SDK (credentials from MLFLOW_TRACKING_TOKEN or _USERNAME/_PASSWORD). Deterministic apart from
- * ids and the current time. Rejects if the demo experiments already exist.
+ * ids and the current time. Rejects, before writing, if any demo experiment or model name is taken.
  */
 export async function seedDemo(
   trackingUri: string,
@@ -149,9 +183,11 @@ export async function seedDemo(
   const began = Date.now()
   const scale = options.scale ?? 'full'
   const client = clientFor(trackingUri)
-  if (await hasDemoData(trackingUri)) {
-    throw new Error(
-      `${trackingUri} already holds the demo experiment '${EXPERIMENTS[0]}'; the demo seeds an empty store`,
+  // Refuse before writing anything, so a clash never leaves half a demo behind.
+  const clashes = await nameClashes(client)
+  if (clashes.length > 0) {
+    throw new DemoNameClashError(
+      `${trackingUri} already has ${clashes.join(', ')}; the demo needs these names free`,
     )
   }
   const experimentPlans = planDemo(scale, began)
