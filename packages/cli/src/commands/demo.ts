@@ -16,7 +16,8 @@ Fill a store with realistic demo data and serve it, so the web UI shows experime
 three experiments (a CNN sweep with nested runs, a regression, an LLM evaluation), metric
 curves, failed and running runs, images and other artifacts, and a registered model with
 versions, stages and aliases. Everything is logged through the HTTP API with the TypeScript SDK.
-A store that already holds the demo is served as it is.
+A store that already holds the demo is served as it is; one whose other data uses a demo
+experiment or model name is left untouched (exit code 1).
 
 Options:
   --host <host>                    Interface to bind (default 127.0.0.1)
@@ -27,6 +28,8 @@ ${STORAGE_HELP}
   --no-serve                       Seed the store, then exit instead of serving it
   --tracking-uri <url>             Seed an already running server instead, then exit
   -h, --help                       Show this help
+
+Exit codes: 0 seeded (or already seeded), 1 failure or name clash, 2 bad usage.
 
 Examples:
   logbook demo
