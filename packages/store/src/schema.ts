@@ -49,6 +49,20 @@ export interface Database extends ModelTables {
     max_value: number | null
     ordered: number
   }
+  /** Per-block summaries of each series (migration 0006, maintained by sql/metric-blocks.ts). */
+  metric_blocks: {
+    run_id: number
+    key_id: number
+    block: number
+    first_step: number
+    min_value: number | null
+    max_value: number | null
+    count: number
+    last_step: number
+    last_timestamp: number
+    last_value: number
+    last_is_nan: number
+  }
   datasets: {
     id: Generated<number>
     experiment_id: number

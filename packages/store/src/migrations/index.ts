@@ -5,6 +5,7 @@ import * as m0002 from './0002-models.ts'
 import * as m0003 from './0003-ui-keys.ts'
 import * as m0004 from './0004-auth.ts'
 import * as m0005 from './0005-clustered-run-data.ts'
+import * as m0006 from './0006-metric-blocks.ts'
 
 /** One migration: a number, a name and an `up` that runs inside the migration transaction. */
 export interface Migration {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 3, name: 'ui-keys', up: m0003.up },
   { version: 4, name: 'auth', up: m0004.up },
   { version: 5, name: 'clustered-run-data', up: m0005.up },
+  { version: 6, name: 'metric-blocks', up: m0006.up },
 ]
