@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { DialectAdapter } from '../dialect/dialect-adapter.ts'
 
 /** Steps per block of `metric_blocks`; a power of two. Changing it needs a new migration (rebuild). */
-export const METRIC_BLOCK = 1024
+export const METRIC_BLOCK = 256
 
 /**
  * Per-block summaries of every metric series, maintained on write (sql/metric-blocks.ts) so the

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Metric } from '@logbook/core'
 import type { Database, MetricRow } from '../schema.ts'
 import type { StoreContext } from './context.ts'
+import { recordMetricBlocks } from './metric-blocks.ts'
 
 type LatestRow = Database['latest_metrics']
 
@@ -138,6 +139,7 @@ export async function writeMetrics(
     .where('key_id', 'in', keyIds)
     .execute()
   const before = new Map(stored.map((r) => [r.key_id, r]))
+  await recordMetricBlocks(ctx, trx, runId, byKey, before)
   const ordered = new Map<number, boolean>()
   for (const [keyId, points] of byKey) {
     ordered.set(keyId, await staysOrdered(trx, runId, keyId, points, before.get(keyId)))
