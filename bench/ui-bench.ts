@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       await figure.locator('canvas').first().waitFor({ timeout: 60_000 })
       await p.waitForFunction(() => {
         const f = document.querySelector('figure[data-metric="loss"]')
-        const loading = [...f?.querySelectorAll('.chart-note') ?? []].some((n) => n.textContent?.includes('loading'))
+        const loading = Array.from(f?.querySelectorAll('.chart-note') ?? []).some((n) => n.textContent?.includes('loading'))
         return f !== null && !loading && Number(f.getAttribute('data-points')) > 0
       }, undefined, { timeout: 60_000 })
     })
