@@ -4,7 +4,7 @@ import type { Database, MetricRow } from '../schema.ts'
 import type { DialectAdapter } from './dialect-adapter.ts'
 
 const STATEMENT_CACHE_SIZE = 256
-const BULK_ROWS = 100
+const BULK_ROWS = 500
 const INSERT_METRICS = 'insert into metrics (run_id, key_id, step, timestamp, value, is_nan) values'
 const ROW = '(?, ?, ?, ?, ?, ?)'
 
@@ -48,6 +48,8 @@ export function createSqliteAdapter(path: string): DialectAdapter {
   let insertOne: BetterSqlite3.Statement | undefined
   const arrayStatements = new Map<string, BetterSqlite3.Statement>()
   let insertMany: BetterSqlite3.Statement | undefined
+  // Reused parameter array of the bulk statement (the statement copies values when binding).
+  const bulkParams: number[] = new Array<number>(BULK_ROWS * 6).fill(0)
 
   const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     // connection() holds Kysely's single-connection mutex, so raw statements below cannot interleave.
@@ -77,10 +79,15 @@ export function createSqliteAdapter(path: string): DialectAdapter {
       insertMany ??= raw.prepare(`${INSERT_METRICS} ${Array(BULK_ROWS).fill(ROW).join(', ')} on conflict do nothing`)
       let i = 0
       for (; i + BULK_ROWS <= rows.length; i += BULK_ROWS) {
-        const params: number[] = []
-        for (let j = i; j < i + BULK_ROWS; j++) {
+        const params = bulkParams
+        for (let j = i, k = 0; j < i + BULK_ROWS; j++, k += 6) {
           const r = rows[j] as MetricRow
-          params.push(r.runId, r.keyId, r.step, r.timestamp, r.value, r.isNan)
+          params[k] = r.runId
+          params[k + 1] = r.keyId
+          params[k + 2] = r.step
+          params[k + 3] = r.timestamp
+          params[k + 4] = r.value
+          params[k + 5] = r.isNan
         }
         insertMany.run(params)
       }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Metric } from '@logbook/core'
 import type { Database, MetricRow } from '../schema.ts'
-import type { StoreContext } from './context.ts'
+import { runCompiled, type StoreContext } from './context.ts'
 import { recordMetricBlocks } from './metric-blocks.ts'
 
 type LatestRow = Database['latest_metrics']
@@ -14,6 +14,11 @@ function greater(a: MetricRow, b: { step: number; timestamp: number; value: numb
 
 const byStep = (a: { step: number; timestamp: number }, b: { step: number; timestamp: number }) =>
   a.step - b.step || a.timestamp - b.timestamp
+
+function isSortedByStep(points: { step: number; timestamp: number }[]): boolean {
+  for (let i = 1; i < points.length; i++) if (byStep(points[i - 1] as MetricRow, points[i] as MetricRow) > 0) return false
+  return true
+}
 
 function monotone(points: { step: number; timestamp: number }[]): boolean {
   for (let i = 1; i < points.length; i++) {
@@ -132,33 +137,52 @@ export async function writeMetrics(
     else byKey.set(r.keyId, [r])
   }
   const keyIds = [...byKey.keys()]
-  const stored = await trx
-    .selectFrom('latest_metrics')
-    .selectAll()
-    .where('run_id', '=', runId)
-    .where('key_id', 'in', keyIds)
-    .execute()
+  const stored = await runCompiled(
+    trx,
+    `latest-select-${keyIds.length}`,
+    () => trx.selectFrom('latest_metrics').selectAll().where('run_id', '=', runId).where('key_id', 'in', keyIds),
+    [runId, ...keyIds],
+  )
   const before = new Map(stored.map((r) => [r.key_id, r]))
   await recordMetricBlocks(ctx, trx, runId, byKey, before)
   const ordered = new Map<number, boolean>()
   for (const [keyId, points] of byKey) {
     ordered.set(keyId, await staysOrdered(trx, runId, keyId, points, before.get(keyId)))
   }
-  await ctx.adapter.insertMetrics(trx, rows)
+  // Series by series in step order: each insert lands next to the previous one in the clustered
+  // (run_id, key_id, step, ...) primary key instead of hopping between keys' leaf pages.
+  const sortedIds = keyIds.sort((a, b) => a - b)
+  const clustered: MetricRow[] = []
+  for (const keyId of sortedIds) {
+    const points = byKey.get(keyId) as MetricRow[]
+    if (!isSortedByStep(points)) points.sort(byStep)
+    for (const p of points) clustered.push(p)
+  }
+  await ctx.adapter.insertMetrics(trx, clustered)
   const latest = foldLatest(runId, byKey, before, ordered)
-  await trx
-    .insertInto('latest_metrics')
-    .values(latest)
-    .onConflict((oc) =>
-      oc.columns(['run_id', 'key_id']).doUpdateSet((eb) => ({
-        step: eb.ref('excluded.step'),
-        timestamp: eb.ref('excluded.timestamp'),
-        value: eb.ref('excluded.value'),
-        is_nan: eb.ref('excluded.is_nan'),
-        min_value: eb.ref('excluded.min_value'),
-        max_value: eb.ref('excluded.max_value'),
-        ordered: eb.ref('excluded.ordered'),
-      })),
-    )
-    .execute()
+  const params: unknown[] = []
+  for (const row of latest) for (const c of LATEST_COLUMNS) params.push(row[c])
+  await runCompiled(
+    trx,
+    `latest-upsert-${latest.length}`,
+    () =>
+      trx
+        .insertInto('latest_metrics')
+        .values(latest.map((row) => Object.fromEntries(LATEST_COLUMNS.map((c) => [c, row[c]])) as LatestRow))
+        .onConflict((oc) =>
+          oc.columns(['run_id', 'key_id']).doUpdateSet((eb) => ({
+            step: eb.ref('excluded.step'),
+            timestamp: eb.ref('excluded.timestamp'),
+            value: eb.ref('excluded.value'),
+            is_nan: eb.ref('excluded.is_nan'),
+            min_value: eb.ref('excluded.min_value'),
+            max_value: eb.ref('excluded.max_value'),
+            ordered: eb.ref('excluded.ordered'),
+          })),
+        ),
+    params,
+  )
 }
+
+/** Column order of the compiled latest_metrics upsert's parameters (row by row). */
+const LATEST_COLUMNS = ['run_id', 'key_id', 'step', 'timestamp', 'value', 'is_nan', 'min_value', 'max_value', 'ordered'] as const
