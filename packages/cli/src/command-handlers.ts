@@ -1,7 +1,7 @@
 type Handler = (argv: string[]) => Promise<number>
 
 /** Load a command's module only when it runs, so `logbook runs list` does not load the server. */
-const lazy =
+export const lazy =
   <M>(load: () => Promise<M>, pick: (m: M) => Handler): Handler =>
   async (argv) =>
     pick(await load())(argv)

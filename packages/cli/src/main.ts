@@ -1,25 +1,20 @@
 import { isMlflowError } from '@logbook/core'
-import { TABLE_COMMANDS } from './command-handlers.ts'
+import { TABLE_COMMANDS, lazy } from './command-handlers.ts'
 import { commandList } from './command-table.ts'
-import { completionCommand } from './commands/completion.ts'
-import { demoCommand } from './commands/demo.ts'
-import { exportCommand } from './commands/export.ts'
-import { importCommand } from './commands/import.ts'
-import { importMlflowCommand } from './commands/import-mlflow.ts'
-import { gcCommand } from './commands/gc.ts'
-import { serverCommand } from './commands/server.ts'
 import { VERSION } from './version.ts'
 
+// Every command's module loads only when it runs: `logbook runs list` never loads the server.
+const server = lazy(() => import('./commands/server.ts'), (m) => m.serverCommand)
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  server: serverCommand,
-  ui: serverCommand,
-  gc: gcCommand,
+  server,
+  ui: server,
+  gc: lazy(() => import('./commands/gc.ts'), (m) => m.gcCommand),
   ...TABLE_COMMANDS,
-  completion: (argv) => completionCommand(argv, Object.keys(COMMANDS)),
-  export: exportCommand,
-  import: importCommand,
-  'import-mlflow': importMlflowCommand,
-  demo: demoCommand,
+  completion: lazy(() => import('./commands/completion.ts'), (m) => (argv) => m.completionCommand(argv, Object.keys(COMMANDS))),
+  export: lazy(() => import('./commands/export.ts'), (m) => m.exportCommand),
+  import: lazy(() => import('./commands/import.ts'), (m) => m.importCommand),
+  'import-mlflow': lazy(() => import('./commands/import-mlflow.ts'), (m) => m.importMlflowCommand),
+  demo: lazy(() => import('./commands/demo.ts'), (m) => m.demoCommand),
 }
 
 /** Commands with their own parsers (not in the command table), for `logbook --help`. */
