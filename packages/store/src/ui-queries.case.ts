@@ -3,10 +3,14 @@ import { parseRunFilter, parseRunTableOrderBy, type Metric } from '@logbook/core
 import type { LogbookStore } from './logbook-store.ts'
 import type { RunTableQuery, SampledSeries } from './ui-queries.ts'
 import { expectCode } from './runs.case.ts'
+import { snappedWidth } from './sql/sampled-blocks.ts'
 
 type Point = { step: number; timestamp: number; value: number }
 
-/** Brute-force reference of metrics/sampled for one series (UI-API.md §4). */
+/**
+ * Brute-force reference of metrics/sampled for one series (UI-API.md §4). On the step axis, wide
+ * buckets are whole blocks (sql/sampled-blocks.ts): bucket = floor(step / width).
+ */
 function reference(points: Point[], axis: 'step' | 'timestamp', buckets: number, minX?: number, maxX?: number) {
   const xOf = (p: Point) => (axis === 'step' ? p.step : p.timestamp)
   const tie = (p: Point) => (axis === 'step' ? p.timestamp : p.step)
@@ -16,9 +20,10 @@ function reference(points: Point[], axis: 'step' | 'timestamp', buckets: number,
   const raw = inRange.length <= buckets
   const lo = minX ?? Math.min(...inRange.map(xOf))
   const span = (maxX ?? Math.max(...inRange.map(xOf))) - lo + 1
+  const width = axis === 'step' ? snappedWidth(lo, lo + span - 1, buckets) : undefined
   const groups = new Map<number, Point[]>()
   inRange.forEach((p, i) => {
-    const b = raw ? i : Math.floor(((xOf(p) - lo) * buckets) / span)
+    const b = raw ? i : width ? Math.floor(xOf(p) / width) : Math.floor(((xOf(p) - lo) * buckets) / span)
     groups.set(b, [...(groups.get(b) ?? []), p])
   })
   const out = { total_points: inRange.length, sampled: !raw, x: [] as number[], min: [] as number[], max: [] as number[], last: [] as number[], count: [] as number[] }
@@ -191,6 +196,42 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
     const [empty] = await store.sampledMetrics({ ...q, runIds: [a], minX: 7000, maxX: 8000 })
     expect(empty).toMatchObject({ run_id: a, total_points: 0, sampled: false, x: [] })
     expect(await store.sampledMetrics({ ...q, metricKey: 'never', runIds: [a] })).toEqual([])
+  })
+
+  it('metrics/sampled: wide step buckets from block summaries equal the points', async () => {
+    // Negative steps, a NaN-only block (steps 5120..5375), repeated steps with other timestamps.
+    const points: Point[] = []
+    for (let step = -2000; step < 30_000; step += 3) {
+      const value = step >= 5120 && step < 5376 ? Number.NaN : step % 1001 === 0 ? Number.NaN : Math.sin(step) * 100
+      points.push({ step, timestamp: 1_000_000 + step, value })
+      if (step % 700 === 0) points.push({ step, timestamp: 900_000 + step, value: step })
+    }
+    const key = (p: Point) => `${p.step}:${p.timestamp}:${p.value}`
+    const run = await store.createRun({ tags: [] })
+    const log = (batch: Point[]) => store.logBatch(run.info.run_id, { metrics: batch.map((p) => ({ key: 'loss', ...p })), params: [], tags: [] })
+    // Second half first, then the first half into old blocks, batches of 1,000 out of order.
+    const half = Math.floor(points.length / 2)
+    for (let i = half; i < points.length; i += 1000) await log(points.slice(i, Math.min(i + 1000, points.length)))
+    for (let i = 0; i < half; i += 1000) await log(points.slice(i, Math.min(i + 1000, half)).reverse())
+    // Exact duplicates, stored and within one batch; new points at stored steps of old blocks.
+    await log(points.slice(3000, 3500))
+    await log([...points.slice(100, 120), ...points.slice(100, 120)])
+    const late = [-1999, 0, 4000, 5200, 5201].map((step, i) => ({ step, timestamp: 2_000_000 + i, value: step === 5201 ? Number.NaN : -500 - i }))
+    await log([...late, ...late])
+    const all = [...new Map([...points, ...late].map((p) => [key(p), p])).values()]
+    const cases: [number | undefined, number | undefined, number][] = [
+      [undefined, undefined, 5], [undefined, undefined, 8], [-1000 + 37, 25_011, 6], [1000, 20_000, 4], [5200, 29_000, 3], [-100, 2000, 50],
+    ]
+    for (const [minX, maxX, buckets] of cases) {
+      const [series] = await store.sampledMetrics({ runIds: [run.info.run_id], metricKey: 'loss', xAxis: 'step', buckets, minX, maxX })
+      const expected = reference(all, 'step', buckets, minX, maxX)
+      expectSeries(series, expected)
+      expect(series?.x.length).toBeLessThanOrEqual(buckets)
+    }
+    // The cases above take the block path except the last (narrow) one.
+    expect(snappedWidth(-2000, 29_998, 8)).toBeDefined()
+    expect(snappedWidth(1000, 20_000, 4)).toBeDefined()
+    expect(snappedWidth(-100, 2000, 50)).toBeUndefined()
   })
 
   it('metrics/sampled: timestamp axis', async () => {

@@ -1,5 +1,6 @@
 import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
+import { aggregateBlocks, snappedWidth } from './sampled-blocks.ts'
 import { rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 import { sampleByTimestamp } from './sampled-by-timestamp.ts'
 import { rangeAggregates, type RangeRow } from './sampled-range-sql.ts'
@@ -33,7 +34,10 @@ async function aggregateSteps(ctx: StoreContext, s: SeriesRef, lo: number, hi: n
   return out
 }
 
-/** One series on the step axis: raw points when they fit in the buckets, else range aggregates. */
+/**
+ * One series on the step axis: raw points when they fit in the buckets, else range aggregates over
+ * the points, or, when a bucket spans MIN_BLOCKS_PER_BUCKET blocks or more, block summaries.
+ */
 async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> {
   let base = ctx.db.selectFrom('metrics').where('run_id', '=', s.runId).where('key_id', '=', s.keyId)
   if (s.minX !== undefined) base = base.where('step', '>=', s.minX)
@@ -43,8 +47,10 @@ async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> 
   const rows = await ctx.adapter.selectArrays(ctx.db, head.compile())
   if (rows.length <= s.buckets) return rawBuckets(rows)
   const lo = s.minX ?? Number((rows[0] as unknown[])[0])
-  const last = await base.select('step').orderBy('step', 'desc').limit(1).executeTakeFirstOrThrow()
-  return aggregateSteps(ctx, s, lo, s.maxX ?? last.step)
+  const hi = s.maxX ?? Number((await base.select('step').orderBy('step', 'desc').limit(1).executeTakeFirstOrThrow()).step)
+  // Wide buckets are whole blocks summed from metric_blocks; narrow ones are read from the points.
+  const width = snappedWidth(lo, hi, s.buckets)
+  return width === undefined ? aggregateSteps(ctx, s, lo, hi) : aggregateBlocks(ctx, s, lo, hi, width)
 }
 
 /** metrics/sampled: one downsampled series per run that has the metric, in request order. */

@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import { openAdapter } from './open-store.ts'
+import { createSqlTrackingStore } from './sql-tracking-store.ts'
+
+const blocks = sql<Record<string, unknown>>`select * from metric_blocks order by run_id, key_id, block`
+
+it('migration 0006 backfills metric_blocks as the write path builds them; purging a run removes them', async () => {
+  const uri = `sqlite:///${mkdtempSync(join(tmpdir(), 'logbook-blocks-'))}/logbook.db`
+  const options = { defaultArtifactRoot: 'mlflow-artifacts:' }
+  const adapter = openAdapter(uri)
+  const store = await createSqlTrackingStore(adapter, options)
+  const run = await store.createRun({ tags: [] })
+  const metrics = []
+  // Negative steps, an all-NaN block, ties on step broken by timestamp then value.
+  for (let step = -700; step < 2000; step += 7) {
+    metrics.push({ key: 'loss', step, timestamp: 10 + (step % 5), value: step >= 256 && step < 512 ? Number.NaN : Math.cos(step) })
+    if (step % 3 === 0 && (step < 256 || step >= 512)) metrics.push({ key: 'loss', step, timestamp: 10 + (step % 5), value: 2 })
+    metrics.push({ key: 'acc', step, timestamp: 1, value: step })
+  }
+  for (let i = 0; i < metrics.length; i += 1000) await store.logBatch(run.info.run_id, { metrics: metrics.slice(i, i + 1000), params: [], tags: [] })
+  const written = (await blocks.execute(adapter.db)).rows
+  expect(written.length).toBeGreaterThan(20)
+  expect(written.some((r) => r.min_value === null && Number(r.last_is_nan) === 1)).toBe(true)
+  expect(written.some((r) => Number(r.block) < 0)).toBe(true)
+  // Back to a database from before migration 0006.
+  await sql`drop table metric_blocks`.execute(adapter.db)
+  await sql`delete from schema_migrations where version = 6`.execute(adapter.db)
+  await store.close()
+  const reopenedAdapter = openAdapter(uri)
+  const reopened = await createSqlTrackingStore(reopenedAdapter, options)
+  try {
+    expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual(written)
+    await reopened.deleteRun(run.info.run_id)
+    await reopened.purgeRun(run.info.run_id)
+    expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual([])
+  } finally {
+    await reopened.close()
+  }
+})

@@ -1,0 +1,96 @@
+import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
+import type { StoreContext } from './context.ts'
+import type { Buckets, SeriesRef } from './sampled-buckets.ts'
+import { rangeAggregates } from './sampled-range-sql.ts'
+
+/** Blocks a bucket must span before buckets are built from metric_blocks instead of points. */
+export const MIN_BLOCKS_PER_BUCKET = 4
+
+/**
+ * Bucket width for [lo, hi] in `buckets` buckets when they are whole blocks: a multiple of the
+ * block, buckets aligned to multiples of the width (at most `buckets` of them over the range);
+ * undefined when a bucket would span fewer than MIN_BLOCKS_PER_BUCKET blocks (use the points).
+ */
+export function snappedWidth(lo: number, hi: number, buckets: number): number | undefined {
+  if (buckets < 2) return undefined
+  const k = Math.ceil((hi - lo + 1) / ((buckets - 1) * METRIC_BLOCK))
+  return k >= MIN_BLOCKS_PER_BUCKET ? k * METRIC_BLOCK : undefined
+}
+
+/** One piece of a bucket: a stored block or a partial edge block read from the points; x is its first step. */
+interface Piece {
+  x: number
+  n: number
+  mn: number | null
+  mx: number | null
+  last: number | null
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+
+/** Partial edge blocks of the range, from the points (at most two blocks of them). */
+async function edges(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, first: number, end: number): Promise<Piece[]> {
+  const ranges: [number, number][] = []
+  if (lo < first * METRIC_BLOCK) ranges.push([lo, Math.min(hi, first * METRIC_BLOCK - 1)])
+  if (hi >= end * METRIC_BLOCK && end * METRIC_BLOCK > lo) ranges.push([end * METRIC_BLOCK, hi])
+  if (ranges.length === 0) return []
+  const rows = await rangeAggregates(ctx, s.runId, s.keyId, ranges)
+  const out: Piece[] = []
+  for (const [, x, n, mn, mx, last] of rows) {
+    if (Number(n) === 0 || x === null) continue
+    out.push({ x: Number(x), n: Number(n), mn: num(mn), mx: num(mx), last: num(last) })
+  }
+  return out
+}
+
+/**
+ * Buckets of width `width` (whole blocks) over [lo, hi] from metric_blocks: one index range of
+ * (run_id, key_id, block) per series, plus the points of at most two partial edge blocks. A
+ * bucket's last is the last point of its greatest piece (pieces never overlap in steps).
+ */
+export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, width: number): Promise<Buckets> {
+  const first = Math.ceil(lo / METRIC_BLOCK) // first whole block inside [lo, hi]
+  const end = Math.floor((hi + 1) / METRIC_BLOCK) // one past the last whole block
+  const q = ctx.db
+    .selectFrom('metric_blocks')
+    .select(['block', 'first_step', 'count', 'min_value', 'max_value', 'last_value', 'last_is_nan'])
+    .where('run_id', '=', s.runId)
+    .where('key_id', '=', s.keyId)
+    .where('block', '>=', first)
+    .where('block', '<', end)
+    .orderBy('block')
+  const [rows, edge] = await Promise.all([
+    first < end ? ctx.adapter.selectArrays(ctx.db, q.compile()) : Promise.resolve([]),
+    edges(ctx, s, lo, hi, first, end),
+  ])
+  const pieces: Piece[] = []
+  for (const [, x, n, mn, mx, last, lastNan] of rows) {
+    pieces.push({ x: Number(x), n: Number(n), mn: num(mn), mx: num(mx), last: Number(lastNan) === 1 ? null : num(last) })
+  }
+  for (const p of edge) pieces.push(p)
+  pieces.sort((a, b) => a.x - b.x)
+  const out: Buckets = { total_points: 0, sampled: true, x: [], min: [], max: [], last: [], count: [] }
+  let bucket: number | undefined
+  for (const p of pieces) {
+    const b = Math.floor(p.x / width)
+    const i = out.x.length - 1
+    out.total_points += p.n
+    if (b !== bucket) {
+      bucket = b
+      out.x.push(p.x)
+      out.min.push(p.mn ?? Number.NaN)
+      out.max.push(p.mx ?? Number.NaN)
+      out.last.push(p.last ?? Number.NaN)
+      out.count.push(p.n)
+      continue
+    }
+    // NaN marks a bucket with no finite value so far (Math.min would spread it).
+    const mn = out.min[i] as number
+    const mx = out.max[i] as number
+    if (p.mn !== null) out.min[i] = Number.isNaN(mn) ? p.mn : Math.min(mn, p.mn)
+    if (p.mx !== null) out.max[i] = Number.isNaN(mx) ? p.mx : Math.max(mx, p.mx)
+    out.last[i] = p.last ?? Number.NaN
+    out.count[i] = (out.count[i] as number) + p.n
+  }
+  return out
+}
