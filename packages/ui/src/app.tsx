@@ -12,6 +12,7 @@ import { RunsPage } from './pages/runs-page.tsx'
 import { LoginPage } from './pages/login-page.tsx'
 import { TokensPage } from './pages/tokens-page.tsx'
 import { UserMenu } from './auth/user-menu.tsx'
+import { useTitle } from './components/use-title.ts'
 
 /**
  * Every view is a URL. Query parameters hold the rest of a view's state (filter, sort, columns,
@@ -41,6 +42,11 @@ function Page() {
     const params = matchPath(route.pattern, path)
     if (params) return <>{route.render(params)}</>
   }
+  return <NotFound path={path} />
+}
+
+function NotFound({ path }: { path: string }) {
+  useTitle('Not found')
   return (
     <main className="page">
       <h1>Not found</h1>

@@ -1,4 +1,5 @@
 import { useMemo } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { ChartControls, settingsFromQuery, settingsToQuery } from '../charts/chart-controls.tsx'
 import { ChartGrid } from '../charts/chart-grid.tsx'
@@ -16,6 +17,7 @@ const list = (value: string | null): string[] =>
 
 /** /charts?runs=a,b&metrics=loss,acc&x=step|time|relative|metric:<key>&smooth=0.6&log=1 */
 export function ChartsPage() {
+  useTitle('Charts')
   const { query } = useLocation()
   const runIds = list(query.get('runs'))
   const chosen = list(query.get('metrics'))

@@ -1,4 +1,5 @@
 import { useMemo } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { runColor } from '../charts/colors.ts'
 import type { ChartRun } from '../charts/series.ts'
@@ -31,6 +32,7 @@ function defaultAxes(columns: Column[], ids: string[]): string[] {
 
 /** /compare?runs=a,b,c[&diff=1][&axes=params.lr,metrics.loss][&sx=..&sy=..] */
 export function ComparePage() {
+  useTitle('Compare runs')
   const { query } = useLocation()
   const runIds = list(query.get('runs'))
   const onlyDiff = query.get('diff') === '1'
@@ -81,7 +83,9 @@ export function ComparePage() {
   }
   return (
     <main className="page compare-page">
-      <h1>Compare {runIds.length} runs</h1>
+      <h1>
+        Compare {runIds.length} {runIds.length === 1 ? 'run' : 'runs'}
+      </h1>
       {loaded.error && (
         <p className="error" role="alert">
           {loaded.error.message}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { formatAge, formatTime } from '../components/format.ts'
 import { quoteString } from '../components/search-quote.ts'
@@ -17,6 +18,7 @@ const PAGE = 200
  * delete, restore and permanent delete; tick several to open their runs side by side.
  */
 export function ExperimentsPage() {
+  useTitle('Experiments')
   const { query } = useLocation()
   const q = query.get('q') ?? ''
   const showDeleted = query.get('deleted') === '1'

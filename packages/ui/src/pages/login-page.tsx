@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import '../auth/auth.css'
 import { ApiError, logbook } from '../api.ts'
 import { refreshWhoami } from '../auth/use-whoami.ts'
@@ -11,6 +12,7 @@ function safeNext(next: string | null): string {
 
 /** Username and password form; the server answers with an HttpOnly session cookie. */
 export function LoginPage() {
+  useTitle('Log in')
   const { query } = useLocation()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')

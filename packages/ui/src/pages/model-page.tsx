@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { ConfirmDialog } from '../components/dialog.tsx'
 import { formatTime } from '../components/format.ts'
@@ -12,6 +13,7 @@ import '../registry/registry.css'
 
 /** One registered model: description, aliases, tags and every version with its source run. */
 export function ModelPage({ name }: { name: string }) {
+  useTitle(`${name} · Models`)
   const [deleting, setDeleting] = useState(false)
   const model = useLoad(
     (signal) =>

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { formatTime } from '../components/format.ts'
 import { DescriptionEditor } from '../registry/description-editor.tsx'
@@ -9,6 +10,7 @@ import '../registry/registry.css'
 
 /** One model version: facts, source run, stage transition, description and tags. */
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
+  useTitle(`${name} v${version} · Models`)
   const loaded = useLoad(
     (signal) =>
       mlflow.get<{ model_version: ModelVersion }>(

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { PromptDialog } from '../components/dialog.tsx'
 import { formatAge, formatTime } from '../components/format.ts'
@@ -18,6 +19,7 @@ const modelPath = (name: string): string => `/models/${encodeURIComponent(name)}
 
 /** Registered models with a name search (`q` in the URL), newest versions per stage and aliases. */
 export function ModelsPage() {
+  useTitle('Registered models')
   const { query } = useLocation()
   const q = query.get('q') ?? ''
   const [text, setText] = useDebouncedQuery('q', q)
@@ -110,7 +112,7 @@ export function ModelsPage() {
               <td title={formatTime(m.last_updated_timestamp)}>
                 {formatAge(m.last_updated_timestamp)}
               </td>
-              <td className="muted">{(m.description ?? '').slice(0, 120)}</td>
+              <td className="muted description-cell">{(m.description ?? '').slice(0, 120)}</td>
             </tr>
           ))}
         </tbody>

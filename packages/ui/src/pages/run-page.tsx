@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { mlflow, useLoad } from '../api.ts'
 import { ConfirmDialog, PromptDialog } from '../components/dialog.tsx'
+import { useTitle } from '../components/use-title.ts'
 import { Link, setQuery, useLocation } from '../router.tsx'
 import { ArtifactBrowser } from '../run/artifact-browser.tsx'
 import { RunMetricsTab } from '../run/run-metrics-tab.tsx'
@@ -23,14 +24,20 @@ export function RunPage({ runId }: { runId: string }) {
   )
   const [dialog, setDialog] = useState<'rename' | 'delete' | undefined>()
   const run = loaded.data?.run
+  useTitle(run ? `${runLabel(run.info)} · Run` : loaded.error ? 'Run not found' : `Run ${runId.slice(0, 8)}`)
   if (!run) {
     return (
       <main className="page">
         <h1>Run {runId}</h1>
         {loaded.error ? (
-          <p className="error" role="alert">
-            {loaded.error.message}
-          </p>
+          <>
+            <p className="error" role="alert">
+              {loaded.error.message}
+            </p>
+            <p>
+              <Link to="/experiments">Back to experiments</Link>
+            </p>
+          </>
         ) : (
           <p className="muted">Loading…</p>
         )}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import { useStableCallback } from '../components/use-stable-callback.ts'
 import { ColumnPicker } from '../runs-table/column-picker.tsx'
 import { serializeColumns, type Column } from '../runs-table/columns.ts'
@@ -39,6 +40,11 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
   )
   const data = useRunsView(experimentIds, view, openAsFilter)
   const several = experimentIds.length > 1
+  useTitle(
+    data.experimentError
+      ? 'Experiment not found'
+      : `${data.names.length ? data.names.map((e) => e.name).join(', ') : experimentIds.join(', ')} · Runs`,
+  )
   const colsParam = query.get('cols')
   // Stable while the view's columns are, so memoised rows skip re-rendering.
   const columns = useMemo(() => [...fixedColumns(several), ...view.columns], [several, colsParam])
@@ -142,6 +148,21 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
     ? (data.groups.data?.groups ?? []).reduce((n, g) => n + g.count, 0)
     : data.pages.total
 
+  if (data.experimentError) {
+    return (
+      <main className="page">
+        <h1>
+          <Link to="/experiments">Experiments</Link> / {experimentIds.join(', ')}
+        </h1>
+        <p className="error" role="alert">
+          {data.experimentError.message}
+        </p>
+        <p>
+          <Link to="/experiments">Back to experiments</Link>
+        </p>
+      </main>
+    )
+  }
   return (
     <main className="page runs-page">
       <div className="runs-head">

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react'
+import { useTitle } from '../components/use-title.ts'
 import '../auth/auth.css'
 import { logbook, useLoad } from '../api.ts'
 import { ConfirmDialog } from '../components/dialog.tsx'
@@ -21,6 +22,7 @@ function state(t: TokenInfo): string {
 
 /** Personal access tokens for MLFLOW_TRACKING_TOKEN: list, create (shown once), revoke. */
 export function TokensPage() {
+  useTitle('Access tokens')
   const tokens = useLoad((signal) => logbook.get<{ tokens?: TokenInfo[] }>('tokens/list', undefined, signal), [])
   const [name, setName] = useState('')
   const [days, setDays] = useState('')

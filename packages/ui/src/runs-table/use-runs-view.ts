@@ -112,6 +112,8 @@ export function useRunsView(
   const names = (experiments.data ?? []).map((e) => e.experiment)
   return {
     names,
+    /** Why the experiments themselves could not be read (e.g. 404: no such experiment). */
+    experimentError: experiments.error,
     keys: keys.data ?? {},
     pages,
     groups,
