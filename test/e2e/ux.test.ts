@@ -8,7 +8,7 @@ import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browse
 async function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = []
-    for (const el of document.querySelectorAll('input, button, select, textarea, [role=button]')) {
+    for (const el of Array.from(document.querySelectorAll('input, button, select, textarea, [role=button]'))) {
       const input = el as HTMLInputElement
       if (input.type === 'hidden') continue
       const named =
