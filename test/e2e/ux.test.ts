@@ -100,6 +100,11 @@ describe.skipIf(!chromiumAvailable())('UX: titles, not-found and empty states, l
     expect(await unlabelledControls(page)).toEqual([])
     await screenshot(page, 'ux-experiment-empty')
 
+    await page.goto(`${server.url}/tokens`) // this server runs without authentication
+    await page.getByRole('status').filter({ hasText: 'Authentication is not enabled' }).waitFor()
+    await expect.poll(() => page.title()).toBe('Access tokens · Logbook')
+    await screenshot(page, 'ux-tokens-auth-off')
+
     await page.goto(`${server.url}/no/such/view`)
     await expect.poll(() => page.title()).toBe('Not found · Logbook')
     expect(notHttp404(errors)).toEqual([])

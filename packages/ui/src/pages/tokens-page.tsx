@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { useTitle } from '../components/use-title.ts'
 import '../auth/auth.css'
-import { logbook, useLoad } from '../api.ts'
+import { ApiError, logbook, useLoad } from '../api.ts'
 import { ConfirmDialog } from '../components/dialog.tsx'
 import { formatTime } from '../components/format.ts'
 
@@ -49,6 +49,18 @@ export function TokensPage() {
     tokens.reload()
   }
   const list = tokens.data?.tokens ?? []
+  // Without authentication the server has no token routes (404): say so instead of a raw route error.
+  if (tokens.error instanceof ApiError && tokens.error.status === 404) {
+    return (
+      <main className="page tokens-page">
+        <h1>Personal access tokens</h1>
+        <p className="muted" role="status">
+          Authentication is not enabled on this server, so clients need no token. Tokens can be created once the
+          server runs with authentication on.
+        </p>
+      </main>
+    )
+  }
   return (
     <main className="page tokens-page">
       <h1>Personal access tokens</h1>
