@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     'big-runs': { type: 'string', default: '10' },
     reps: { type: 'string', default: '5' },
-    batches: { type: 'string', default: '500' },
+    batches: { type: 'string' },
   },
 })
 const quick = args.quick ?? false
@@ -36,7 +36,7 @@ const oneM = quick ? 100_000 : 1_000_000
 const tenRuns = quick ? 10_000 : 100_000
 const bigRuns = quick ? 2 : Number(args['big-runs'])
 const reps = Number(args.reps)
-const batches = quick ? 100 : Number(args.batches)
+const batches = Number(args.batches ?? (quick ? 100 : 500))
 const baseline: StoreModule | undefined = args.baseline
   ? ((await import(pathToFileURL(resolve(args.baseline, 'packages/store/src/index.ts')).href)) as StoreModule)
   : undefined
