@@ -2,14 +2,16 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { expect, it } from 'vitest'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openAdapter } from './open-store.ts'
 import { createSqlTrackingStore } from './sql-tracking-store.ts'
+import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './testing/postgres-cluster.ts'
+import { requireComponent } from './testing/require-component.ts'
 
 const blocks = sql<Record<string, unknown>>`select * from metric_blocks order by run_id, key_id, block`
 
-it('migration 0006 backfills metric_blocks as the write path builds them; purging a run removes them', async () => {
-  const uri = `sqlite:///${mkdtempSync(join(tmpdir(), 'logbook-blocks-'))}/logbook.db`
+async function backfillCase(uri: string): Promise<void> {
   const options = { defaultArtifactRoot: 'mlflow-artifacts:' }
   const adapter = openAdapter(uri)
   const store = await createSqlTrackingStore(adapter, options)
@@ -40,4 +42,28 @@ it('migration 0006 backfills metric_blocks as the write path builds them; purgin
   } finally {
     await reopened.close()
   }
+}
+
+it('SQLite: migration 0006 backfills metric_blocks as the write path builds them; purging a run removes them', () =>
+  backfillCase(`sqlite:///${mkdtempSync(join(tmpdir(), 'logbook-blocks-'))}/logbook.db`))
+
+const available = requireComponent('PostgreSQL', postgresAvailable(), 'no server binaries under /usr/lib/postgresql/*/bin')
+
+describe.skipIf(!available)('PostgreSQL', () => {
+  let cluster: PostgresCluster | undefined
+  beforeAll(async () => {
+    cluster = await startPostgresCluster()
+  }, 120_000)
+  afterAll(() => cluster?.stop())
+  it('migration 0006 backfills metric_blocks as the write path builds them; purging a run removes them', async () => {
+    const url = (cluster as PostgresCluster).url
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    try {
+      await admin.query(`create database blocks_${process.pid}`)
+    } finally {
+      await admin.end()
+    }
+    await backfillCase(url.replace(/\/[^/]+$/, `/blocks_${process.pid}`))
+  })
 })
