@@ -84,7 +84,8 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
   it('adds, edits and deletes a tag, and edits the markdown note without running its scripts', async () => {
     const errors: string[] = []
     const page = await open(`/runs/${seed.parent}`, errors)
-    const title = await page.title()
+    await page.getByLabel('New tag key').waitFor()
+    const title = await page.title() // after the run loaded: the title names the run from then on
     await page.getByLabel('New tag key').fill('stage')
     await page.getByLabel('New tag value').fill('dev')
     await page.getByRole('button', { name: 'Add tag' }).click()
@@ -157,9 +158,10 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
   it('previews images, text, JSON, YAML, CSV, sandboxed HTML and MLmodel, and offers downloads', async () => {
     const errors: string[] = []
     const page = await open(`/runs/${seed.parent}?tab=artifacts&path=plots/loss.png`, errors)
-    const title = await page.title()
     const image = page.locator('img.preview-image')
     await image.waitFor()
+    // Read once the run has loaded: the page title names the run from then on (useTitle).
+    const title = await page.title()
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160)
     // The deep link opened the folder of the selected file.
     await page.getByRole('treeitem', { name: /diagram\.svg/ }).waitFor()
