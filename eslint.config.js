@@ -7,7 +7,7 @@ const restrict = (patterns, message) => ({
 })
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.venv/**', '**/dist/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.venv/**', '**/dist/**', 'bench/results/**', '.scratch/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

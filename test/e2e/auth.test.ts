@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Server } from 'node:http'
+import type { ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { createLocalArtifactStore } from '../../packages/artifacts/src/index.ts'
@@ -15,7 +15,7 @@ const expected401 = (line: string) => /status of 401/.test(line)
 
 describe.skipIf(!chromiumAvailable())('UI with --auth', () => {
   let browser: Browser
-  let server: Server
+  let server: ServerType
   let store: LogbookStore
   let url: string
   beforeAll(async () => {
