@@ -9,7 +9,7 @@
  * - The same 100,000-run experiment written into MLflow's tables (bench/ui/mlflow-fill.ts) and opened
  *   in MLflow's UI: time to its first rows, and to rows sorted by a metric, where it loads at all.
  *
- *   npm run bench:ui [-- --quick] [-- --db <file>] [-- --skip-mlflow]
+ *   npm run bench:ui [-- --quick] [-- --work <dir>: keep and reuse both filled databases there] [-- --skip-mlflow]
  * Writes bench/results/<time>-ui.json and prints a markdown table.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -27,7 +27,7 @@ import { fillMlflowDb } from './ui/mlflow-fill.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean' }, db: { type: 'string' }, 'skip-mlflow': { type: 'boolean' }, reps: { type: 'string', default: '3' } },
+  options: { quick: { type: 'boolean' }, db: { type: 'string' }, work: { type: 'string' }, 'skip-mlflow': { type: 'boolean' }, reps: { type: 'string', default: '3' } },
 })
 const size = args.quick ? { runs: 2_000, chartRuns: 5, points: 100_000 } : { runs: 100_000, chartRuns: 50, points: 1_000_000 }
 const SHAPE = { params: 50, metrics: 20 }
@@ -105,10 +105,12 @@ async function fillLogbook(file: string) {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'lbui-'))
+  const work = args.work ?? mkdtempSync(join(tmpdir(), 'lbui-'))
+  mkdirSync(work, { recursive: true })
   chmodSync(work, 0o755)
   const logDir = join(root, 'bench/results/logs')
   const file = args.db ?? join(work, 'logbook.db')
+  log(`work folder ${work} (pass --work to reuse the filled databases)`)
   const { tableId, chartRuns, topName } = await fillLogbook(file)
   browser = await launchBrowser()
   let server: ServerHandle | undefined
