@@ -3,8 +3,12 @@ import type { StoreContext } from './context.ts'
 import type { Buckets, SeriesRef } from './sampled-buckets.ts'
 import { rangeAggregates } from './sampled-range-sql.ts'
 
-/** Blocks a bucket must span before buckets are built from metric_blocks instead of points. */
-export const MIN_BLOCKS_PER_BUCKET = 4
+/**
+ * Blocks a bucket must span before buckets are built from metric_blocks instead of points. At 2 a
+ * response keeps at least half the asked-for buckets; a chart 1,300 pixels wide over 1,000,000 steps
+ * (770 steps a bucket, 3 blocks) takes the block path (at 4 it read every point: 13 s for 50 runs).
+ */
+export const MIN_BLOCKS_PER_BUCKET = 2
 
 /**
  * Bucket width for [lo, hi] in `buckets` buckets when they are whole blocks: a multiple of the
