@@ -68,7 +68,8 @@ async function main(): Promise<void> {
       }
     }
     if (!values['logbook-only']) {
-      const storeUri = await pg.createDatabase('mlflow_ref')
+      // SQLAlchemy 2.1 maps plain postgresql:// to psycopg 3; the venv has psycopg2, so name it.
+      const storeUri = (await pg.createDatabase('mlflow_ref')).replace(/^postgresql:/, 'postgresql+psycopg2:')
       const dataDir = join(stateDir, 'mlflow')
       mkdirSync(dataDir, { recursive: true })
       const server = await startMlflow({ root, storeUri, dataDir, logDir })
