@@ -27,6 +27,11 @@ describe.skipIf(!chromiumAvailable())('UI shell', () => {
     expect(after).not.toBe(before)
     await page.reload()
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after)
+    // The links MLflow's client prints ("View run at .../#/experiments/0/runs/<id>") open the same view.
+    await page.goto(`${server.url}/#/experiments/0`)
+    await page.waitForURL(/\/experiments\/0$/)
+    await page.goto(`${server.url}/#/experiments/0/runs/${'a'.repeat(32)}`)
+    await page.waitForURL(new RegExp(`/runs/${'a'.repeat(32)}$`))
     await page.goto(`${server.url}/no/such/view`)
     await page.getByRole('heading', { name: 'Not found' }).waitFor()
     await screenshot(page, 'not-found')

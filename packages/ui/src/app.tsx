@@ -32,10 +32,23 @@ const ROUTES: { pattern: string; render: (params: Record<string, string>) => Rea
   { pattern: '/tokens', render: () => <TokensPage /> },
 ]
 
+/**
+ * MLflow's client prints links in its UI's hash form ("View run at http://host/#/experiments/2/runs/
+ * <id>"); open the same view here.
+ */
+function fromMlflowHash(hash: string): string | undefined {
+  const run = /^#\/experiments\/[^/]+\/runs\/([0-9a-f]{32})/.exec(hash)
+  if (run) return `/runs/${run[1]}`
+  const experiment = /^#\/experiments\/(\d+)/.exec(hash)
+  if (experiment) return `/experiments/${experiment[1]}`
+  if (/^#\/models\/?$/.test(hash)) return '/models'
+  return undefined
+}
+
 function Page() {
   const { path } = useLocation()
   if (path === '/' || path === '') {
-    navigate('/experiments', { replace: true })
+    navigate(fromMlflowHash(window.location.hash) ?? '/experiments', { replace: true })
     return null
   }
   for (const route of ROUTES) {
