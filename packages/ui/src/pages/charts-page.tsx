@@ -1,46 +1,20 @@
 import { useMemo } from 'react'
 import { useTitle } from '../components/use-title.ts'
-import { mlflow, useLoad } from '../api.ts'
 import { ChartControls, settingsFromQuery, settingsToQuery } from '../charts/chart-controls.tsx'
 import { ChartGrid } from '../charts/chart-grid.tsx'
-import { runColor } from '../charts/colors.ts'
 import { MetricPicker } from '../charts/metric-picker.tsx'
-import type { ChartRun } from '../charts/series.ts'
+import { queryList, useUrlRuns } from '../charts/use-url-runs.ts'
 import { Link, setQuery, useLocation } from '../router.tsx'
-import { runLabel, type WireRun } from '../run/types.ts'
 
-const list = (value: string | null): string[] =>
-  (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
 
 /** /charts?runs=a,b&metrics=loss,acc&x=step|time|relative|metric:<key>&smooth=0.6&log=1 */
 export function ChartsPage() {
   useTitle('Charts')
   const { query } = useLocation()
-  const runIds = list(query.get('runs'))
-  const chosen = list(query.get('metrics'))
+  const runIds = queryList(query.get('runs'))
+  const chosen = queryList(query.get('metrics'))
   const settings = settingsFromQuery(query)
-  const loaded = useLoad(
-    (signal) =>
-      Promise.all(
-        runIds.map((id) =>
-          mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run),
-        ),
-      ),
-    [runIds.join(',')],
-  )
-  const runs = useMemo(
-    (): ChartRun[] =>
-      (loaded.data ?? []).map((run, i) => ({
-        id: run.info.run_id,
-        name: runLabel(run.info),
-        color: runColor(i),
-        startTime: run.info.start_time ?? 0,
-      })),
-    [loaded.data],
-  )
+  const { loaded, runs } = useUrlRuns(runIds)
   const keys = useMemo(() => {
     const all = new Set<string>()
     for (const run of loaded.data ?? []) for (const m of run.data.metrics ?? []) all.add(m.key)

@@ -1,8 +1,6 @@
 import { useMemo } from 'react'
 import { useTitle } from '../components/use-title.ts'
-import { mlflow, useLoad } from '../api.ts'
-import { runColor } from '../charts/colors.ts'
-import type { ChartRun } from '../charts/series.ts'
+import { queryList, useUrlRuns } from '../charts/use-url-runs.ts'
 import { ColumnChooser } from '../compare/column-chooser.tsx'
 import { buildColumns, differs, type Column } from '../compare/compare-data.ts'
 import { DiffTable } from '../compare/diff-table.tsx'
@@ -10,13 +8,7 @@ import { ParallelCoordinates } from '../compare/parallel-coordinates.tsx'
 import { ScatterPlot } from '../compare/scatter-plot.tsx'
 import '../compare/compare.css'
 import { Link, setQuery, useLocation } from '../router.tsx'
-import { runLabel, type WireRun } from '../run/types.ts'
 
-const list = (value: string | null): string[] =>
-  (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
 
 /** Columns that vary across the runs first: they are what a comparison is about. */
 function defaultAxes(columns: Column[], ids: string[]): string[] {
@@ -34,30 +26,12 @@ function defaultAxes(columns: Column[], ids: string[]): string[] {
 export function ComparePage() {
   useTitle('Compare runs')
   const { query } = useLocation()
-  const runIds = list(query.get('runs'))
+  const runIds = queryList(query.get('runs'))
   const onlyDiff = query.get('diff') === '1'
-  const loaded = useLoad(
-    (signal) =>
-      Promise.all(
-        runIds.map((id) =>
-          mlflow.get<{ run: WireRun }>('runs/get', { run_id: id }, { signal }).then((r) => r.run),
-        ),
-      ),
-    [runIds.join(',')],
-  )
-  const runs = useMemo(
-    (): ChartRun[] =>
-      (loaded.data ?? []).map((r, i) => ({
-        id: r.info.run_id,
-        name: runLabel(r.info),
-        color: runColor(i),
-        startTime: r.info.start_time ?? 0,
-      })),
-    [loaded.data],
-  )
+  const { loaded, runs } = useUrlRuns(runIds)
   const columns = useMemo(() => buildColumns(loaded.data ?? []), [loaded.data])
   const ids = runs.map((r) => r.id)
-  const axes = query.has('axes') ? list(query.get('axes')) : defaultAxes(columns, ids)
+  const axes = query.has('axes') ? queryList(query.get('axes')) : defaultAxes(columns, ids)
   const axisColumns = axes
     .map((id) => columns.find((c) => c.id === id))
     .filter((c): c is Column => c !== undefined)
