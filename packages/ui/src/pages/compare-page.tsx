@@ -22,6 +22,36 @@ function defaultAxes(columns: Column[], ids: string[]): string[] {
   return [...params, ...metrics].map((c) => c.id)
 }
 
+/** One scatter axis chooser; the choice lives in the URL under `axis`. */
+function AxisSelect({
+  axis,
+  label,
+  value,
+  columns,
+}: {
+  axis: 'sx' | 'sy'
+  label: string
+  value: string
+  columns: Column[]
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select
+        aria-label={`Scatter ${label}`}
+        value={value}
+        onChange={(e) => setQuery({ [axis]: e.target.value })}
+      >
+        {columns.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.id}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
 /** /compare?runs=a,b,c[&diff=1][&axes=params.lr,metrics.loss][&sx=..&sy=..] */
 export function ComparePage() {
   useTitle('Compare runs')
@@ -102,34 +132,8 @@ export function ComparePage() {
             ) : (
               <>
                 <div className="toolbar">
-                  <label>
-                    X{' '}
-                    <select
-                      aria-label="Scatter X"
-                      value={sx.id}
-                      onChange={(e) => setQuery({ sx: e.target.value })}
-                    >
-                      {numeric.map((c) => (
-                        <option key={c.id} value={c.id}>
-                          {c.id}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label>
-                    Y{' '}
-                    <select
-                      aria-label="Scatter Y"
-                      value={sy.id}
-                      onChange={(e) => setQuery({ sy: e.target.value })}
-                    >
-                      {numeric.map((c) => (
-                        <option key={c.id} value={c.id}>
-                          {c.id}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <AxisSelect axis="sx" label="X" value={sx.id} columns={numeric} />
+                  <AxisSelect axis="sy" label="Y" value={sy.id} columns={numeric} />
                 </div>
                 <ScatterPlot runs={runs} x={sx} y={sy} />
               </>
