@@ -38,10 +38,15 @@ export async function compileScope(
   scope: RunScope,
   orderBy: OrderTerm[] = [],
 ): Promise<{ where: RawBuilder<SqlBool>; keyIds: Map<string, number> }> {
-  const ids = scope.experimentIds.map(parseExperimentId)
   const keys = filterMetricKeys(scope.filter)
   for (const t of orderBy) if (t.entity === 'metric') keys.add(t.key)
   const keyIds = await metricKeyIds(ctx, keys)
+  return { where: scopeWhere(ctx, scope, keyIds), keyIds }
+}
+
+/** The WHERE clause over alias `r` for a scope, given the metric key ids its filter needs. */
+export function scopeWhere(ctx: StoreContext, scope: RunScope, keyIds: Map<string, number>): RawBuilder<SqlBool> {
+  const ids = scope.experimentIds.map(parseExperimentId)
   const where: RawBuilder<SqlBool>[] = [
     sql<SqlBool>`r.experiment_id in (${sql.join(ids)})`,
     viewCondition(scope.viewType),
@@ -50,5 +55,5 @@ export async function compileScope(
   if (scope.parentsOnly) {
     where.push(sql<SqlBool>`not exists (select 1 from tags pt where pt.run_id = r.id and pt.key = ${TAG_PARENT_RUN_ID})`)
   }
-  return { where: sql<SqlBool>`${sql.join(where, sql` and `)}`, keyIds }
+  return sql<SqlBool>`${sql.join(where, sql` and `)}`
 }

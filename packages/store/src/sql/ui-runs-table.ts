@@ -5,7 +5,7 @@ import { chunks, type StoreContext } from './context.ts'
 import { decodeOffset, offsetPage } from './paging.ts'
 import type { RunRow } from './run-loader.ts'
 import { compileRunOrder } from './run-search-sql.ts'
-import { compileScope, metricKeyIds, viewCondition } from './ui-run-scope.ts'
+import { compileScope, metricKeyIds, scopeWhere, viewCondition } from './ui-run-scope.ts'
 
 /**
  * runs/table: the search-runs filter and order (plus min/max metric terms and parents-only), a
@@ -20,7 +20,7 @@ export async function runsTable(ctx: StoreContext, q: RunTableQuery): Promise<Ru
       where ${where} order by ${sql.join(order)} limit ${q.maxResults + 1} offset ${offset}`.execute(ctx.db)
   const [byIndex, counted] = await Promise.all([
     metricOrderByIndex(ctx, q, where, keyIds, offset),
-    countRuns(ctx, q, where),
+    countRuns(ctx, q, where, keyIds),
   ])
   const rows = byIndex ?? (await general()).rows
   const { page, nextPageToken } = offsetPage(rows, q.maxResults, offset)
@@ -57,12 +57,17 @@ async function metricOrderByIndex(
  * Runs in scope. Parents only: all runs minus those with a parent tag, read from the (key, value)
  * index of tags, instead of a NOT EXISTS probe per run (90 -> ~35 ms at 100,000 runs).
  */
-async function countRuns(ctx: StoreContext, q: RunTableQuery, where: RawBuilder<SqlBool>): Promise<number> {
+async function countRuns(
+  ctx: StoreContext,
+  q: RunTableQuery,
+  where: RawBuilder<SqlBool>,
+  keyIds: Map<string, number>,
+): Promise<number> {
   if (!q.parentsOnly) {
     const { rows } = await sql<{ n: number | string }>`select count(*) as n from runs r where ${where}`.execute(ctx.db)
     return Number(rows[0]?.n ?? 0)
   }
-  const { where: all } = await compileScope(ctx, { ...q, parentsOnly: false })
+  const all = scopeWhere(ctx, { ...q, parentsOnly: false }, keyIds)
   const [total, children] = await Promise.all([
     sql<{ n: number | string }>`select count(*) as n from runs r where ${all}`.execute(ctx.db),
     sql<{ n: number | string }>`select count(*) as n from tags pt cross join runs r
