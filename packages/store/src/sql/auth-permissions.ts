@@ -7,6 +7,7 @@ import {
   type RegisteredModelPermission,
 } from '../auth-store.ts'
 import { getUser, type AuthContext } from './auth-users.ts'
+import { chunks } from './context.ts'
 
 /** A permission name from a request; MLflow's message for anything else. */
 export function checkPermissionName(permission: string): PermissionName {
@@ -114,12 +115,12 @@ export async function experimentGrants(a: AuthContext, userId: number, ids: stri
   const numbers = ids.filter((id) => /^[0-9]{1,18}$/.test(id)).map(Number)
   const out = new Map<string, PermissionName>()
   if (numbers.length === 0) return out
-  for (let i = 0; i < numbers.length; i += 500) {
+  for (const chunk of chunks(numbers)) {
     const rows = await a.db
       .selectFrom('experiment_permissions')
       .select(['experiment_id', 'permission'])
       .where('user_id', '=', userId)
-      .where('experiment_id', 'in', numbers.slice(i, i + 500))
+      .where('experiment_id', 'in', chunk)
       .execute()
     for (const r of rows) out.set(String(r.experiment_id), r.permission as PermissionName)
   }
@@ -128,12 +129,12 @@ export async function experimentGrants(a: AuthContext, userId: number, ids: stri
 
 export async function registeredModelGrants(a: AuthContext, userId: number, names: string[]): Promise<Map<string, PermissionName>> {
   const out = new Map<string, PermissionName>()
-  for (let i = 0; i < names.length; i += 500) {
+  for (const chunk of chunks(names)) {
     const rows = await a.db
       .selectFrom('registered_model_permissions')
       .select(['name', 'permission'])
       .where('user_id', '=', userId)
-      .where('name', 'in', names.slice(i, i + 500))
+      .where('name', 'in', chunk)
       .execute()
     for (const r of rows) out.set(r.name, r.permission as PermissionName)
   }
