@@ -1,14 +1,11 @@
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { close, createApp, hasUiBuild, listen } from '@logbook/server'
 import { hasDemoData, seedDemo, type DemoScale, type DemoSummary } from '../demo/seed.ts'
-
-const isNameClash = (e: unknown) => (e as { name?: unknown } | null)?.name === 'DemoNameClashError'
 import { STORAGE_HELP, STORAGE_OPTIONS, openStorage, redact } from '../storage-options.ts'
 import { VERSION } from '../version.ts'
+import { UI_DIR } from './server.ts'
 
-/** The web UI build that `npm run build:ui` produces (the same folder `logbook server` serves). */
-const UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url))
+const isNameClash = (e: unknown) => (e as { name?: unknown } | null)?.name === 'DemoNameClashError'
 
 const HELP = `Usage: logbook demo [options]
 

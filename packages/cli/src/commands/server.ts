@@ -7,7 +7,7 @@ import { parseWorkers, shouldSupervise, superviseWorkers } from './server-worker
 import { AUTH_HELP, AUTH_OPTIONS, bootstrapAdmin, parseAuthOptions } from './server-auth.ts'
 
 /** The web UI build that `npm start` produces before starting the server. */
-const UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url))
+export const UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url))
 
 const HELP = `Usage: logbook server [options]
 
