@@ -6,6 +6,8 @@ import type { StoreContext } from './context.ts'
 
 type KeyKind = 'param' | 'metric' | 'tag'
 
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
 /** Keys of one write, by kind. */
 export interface WrittenKeys {
   params?: Iterable<string>
@@ -52,7 +54,7 @@ export async function recordExperimentKeys(
   const rows = new Map(fresh.map((f) => [f.entry, f]))
   // Sorted so concurrent PostgreSQL transactions take the unique-index locks in one order.
   const values = [...rows.values()]
-    .sort((a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0))
+    .sort((a, b) => byCodeUnit(a.entry, b.entry))
     .map((f) => ({ experiment_id: experimentId, kind: f.kind, key: f.key }))
   await trx.insertInto('experiment_keys').values(values).onConflict((oc) => oc.doNothing()).execute()
   return () => {
@@ -60,8 +62,6 @@ export async function recordExperimentKeys(
     for (const entry of rows.keys()) cache.add(entry)
   }
 }
-
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** experiments/keys: distinct keys of the experiments' runs (active and deleted), sorted. */
 export async function experimentKeys(ctx: StoreContext, experimentIds: string[]): Promise<ExperimentKeys> {
