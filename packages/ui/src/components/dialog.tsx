@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { errorMessage } from './format.ts'
 
 /**
  * A modal dialog on the native <dialog> element (focus trap, Escape and the top layer for free).
@@ -67,7 +68,7 @@ export function ConfirmDialog({
       await onConfirm()
       onClose()
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err))
       setBusy(false)
     }
   }
@@ -131,7 +132,7 @@ export function PromptDialog({
       await onSubmit(value)
       onClose()
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err))
       setBusy(false)
     }
   }

@@ -70,3 +70,8 @@ export function runDuration(
   if (!start) return ''
   return formatDuration((end && end > 0 ? end : now) - start)
 }
+
+/** What a caught error says, for an inline error line. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

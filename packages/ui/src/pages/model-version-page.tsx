@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
-import { formatTime } from '../components/format.ts'
+import { errorMessage, formatTime } from '../components/format.ts'
 import { DescriptionEditor } from '../registry/description-editor.tsx'
 import { STAGES, type ModelVersion } from '../registry/registry-types.ts'
 import { TagEditor } from '../registry/tag-editor.tsx'
@@ -150,7 +150,7 @@ function StageForm({
       })
       onChange()
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err))
     }
   }
   return (

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { mlflow } from '../api.ts'
+import { errorMessage } from '../components/format.ts'
 
 /** The model's aliases as removable chips and a form to point an alias at a version. */
 export function AliasEditor({
@@ -22,7 +23,7 @@ export function AliasEditor({
       await work()
       onChange()
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err))
     }
   }
   const submit = (e: FormEvent): void => {

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import type { KeyValue } from './registry-types.ts'
+import { errorMessage } from '../components/format.ts'
 
 /**
  * A tag table with a delete button per tag and an add/overwrite form; `onSet`/`onDelete` call the
@@ -26,7 +27,7 @@ export function TagEditor({
     try {
       await work()
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err))
     } finally {
       setBusy(false)
     }

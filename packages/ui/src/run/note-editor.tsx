@@ -3,6 +3,7 @@ import { Marked } from 'marked'
 import { useMemo, useState } from 'react'
 import { mlflow } from '../api.ts'
 import { tagValue, type WireRun } from './types.ts'
+import { errorMessage } from '../components/format.ts'
 
 const NOTE_TAG = 'mlflow.note.content'
 
@@ -55,7 +56,7 @@ export function NoteEditor({
       setDraft(undefined)
       reload()
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err))
     } finally {
       setBusy(false)
     }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { mlflow } from '../api.ts'
 import { ConfirmDialog, PromptDialog } from '../components/dialog.tsx'
 import { isSystemTag, type WireRun } from './types.ts'
+import { errorMessage } from '../components/format.ts'
 
 /** User tags with add / edit / delete (runs/set-tag, runs/delete-tag); system tags listed read-only. */
 export function TagsEditor({
@@ -34,7 +35,7 @@ export function TagsEditor({
       setKey('')
       setValue('')
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorMessage(err))
     }
   }
   return (

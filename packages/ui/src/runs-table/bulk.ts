@@ -1,6 +1,7 @@
 import { mlflow } from '../api.ts'
 import { cellText, type Column } from './columns.ts'
 import type { TableRun } from './types.ts'
+import { errorMessage } from '../components/format.ts'
 
 /** Delete or restore runs, four requests at a time; resolves with the ids that failed and why. */
 export async function bulkLifecycle(
@@ -14,7 +15,7 @@ export async function bulkLifecycle(
       try {
         await mlflow.post(`runs/${action}`, { run_id: id })
       } catch (err) {
-        failures.push({ runId: id, message: err instanceof Error ? err.message : String(err) })
+        failures.push({ runId: id, message: errorMessage(err) })
       }
     }
   }

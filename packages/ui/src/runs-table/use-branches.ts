@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Branch } from './display-rows.ts'
 import type { TableRequest } from './types.ts'
 import { fetchAll } from './use-run-pages.ts'
+import { errorMessage } from '../components/format.ts'
 
 const BRANCH_LIMIT = 500
 
@@ -45,7 +46,7 @@ export function useBranches(
               runs: [],
               total: 0,
               loading: false,
-              error: err instanceof Error ? err.message : String(err),
+              error: errorMessage(err),
             }),
           )
       },
