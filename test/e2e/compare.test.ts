@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
-import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
-import { seedUiRuns, type SeededRuns } from './ui-seed.ts'
+import { describe, expect, it } from 'vitest'
+import { chromiumAvailable, openPage, screenshot } from './browser.ts'
+import { seedSmallDemo, useUiServer } from './ui-server.ts'
+import { seedUiRuns } from './ui-seed.ts'
 
 describe.skipIf(!chromiumAvailable())('compare page', () => {
-  let server: TestServer
-  let browser: Browser
-  let seed: SeededRuns
-  let demo: DemoSummary
-  beforeAll(async () => {
-    server = await startTestServer()
-    seed = await seedUiRuns(server.url)
-    demo = await seedDemo(server.url, { scale: 'small' })
-    browser = await launchBrowser()
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  const ui = useUiServer(
+    async (url) => ({ seed: await seedUiRuns(url), ...(await seedSmallDemo(url)) }),
+    180_000,
+  )
 
   it('diffs params and metrics, hides equal rows, draws parallel coordinates and a scatter plot', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    await page.goto(`${server.url}/compare?runs=${seed.parent},${seed.sibling}`)
+    const page = await openPage(ui.browser, errors)
+    await page.goto(`${ui.server.url}/compare?runs=${ui.seed.parent},${ui.seed.sibling}`)
     const table = page.locator('table.diff-table')
     await table.waitFor()
     expect(await table.locator('thead th').allTextContents()).toEqual([
@@ -76,7 +64,9 @@ describe.skipIf(!chromiumAvailable())('compare page', () => {
     await screenshot(page, 'compare-plots')
 
     // A third run without most params: everything it lacks counts as a difference.
-    await page.goto(`${server.url}/compare?runs=${seed.parent},${seed.sibling},${seed.child}`)
+    await page.goto(
+      `${ui.server.url}/compare?runs=${ui.seed.parent},${ui.seed.sibling},${ui.seed.child}`,
+    )
     await table.waitFor()
     expect(await row('params.fold').locator('td').allTextContents()).toEqual([
       'fold',
@@ -91,9 +81,9 @@ describe.skipIf(!chromiumAvailable())('compare page', () => {
 
   it('compares the children of the demo sweep', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    const ids = demo.sweep.childRunIds
-    await page.goto(`${server.url}/compare?runs=${ids.join(',')}&diff=1`)
+    const page = await openPage(ui.browser, errors)
+    const ids = ui.demo.sweep.childRunIds
+    await page.goto(`${ui.server.url}/compare?runs=${ids.join(',')}&diff=1`)
     const table = page.locator('table.diff-table')
     await table.waitFor()
     expect(await table.locator('thead th').count()).toBe(ids.length + 1)

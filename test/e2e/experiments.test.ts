@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
-import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
-import { seedTable, type TableSeed } from './table-seed.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { chromiumAvailable, openPage, screenshot } from './browser.ts'
+import { seedSmallDemo, useUiServer } from './ui-server.ts'
+import { seedTable } from './table-seed.ts'
 
 describe.skipIf(!chromiumAvailable())('experiments page', () => {
-  let server: TestServer
-  let browser: Browser
-  let seed: TableSeed
-  beforeAll(async () => {
-    server = await startTestServer()
-    seed = await seedTable(server.url)
-    browser = await launchBrowser()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  const ui = useUiServer(async (url) => ({ seed: await seedTable(url) }), 60_000)
 
   const rows = (page: Page) => page.getByRole('table', { name: 'Experiments' }).locator('tbody tr')
   const row = (page: Page, name: string) =>
@@ -30,8 +18,8 @@ describe.skipIf(!chromiumAvailable())('experiments page', () => {
 
   it('creates, searches, renames, deletes, restores and permanently deletes an experiment', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    await page.goto(`${server.url}/experiments`)
+    const page = await openPage(ui.browser, errors)
+    await page.goto(`${ui.server.url}/experiments`)
     await row(page, 'table-demo').waitFor()
     expect(await rows(page).count()).toBe(3) // table-demo, table-other, Default
     await screenshot(page, 'experiments')
@@ -72,7 +60,7 @@ describe.skipIf(!chromiumAvailable())('experiments page', () => {
     await row(page, 'e2e-renamed').waitFor({ state: 'detached' })
     // Purged for real: the name is free again.
     const byName = await fetch(
-      `${server.url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=e2e-renamed`,
+      `${ui.server.url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=e2e-renamed`,
     )
     expect(byName.status).toBe(404)
     expect(errors).toEqual([])
@@ -80,8 +68,8 @@ describe.skipIf(!chromiumAvailable())('experiments page', () => {
 
   it('shows a server error inside the dialog and opens several experiments together', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    await page.goto(`${server.url}/experiments`)
+    const page = await openPage(ui.browser, errors)
+    await page.goto(`${ui.server.url}/experiments`)
     await page.getByRole('button', { name: 'Create experiment' }).click()
     await page.getByRole('dialog').getByLabel('Name').fill('table-demo')
     await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click()
@@ -95,37 +83,28 @@ describe.skipIf(!chromiumAvailable())('experiments page', () => {
     await page.getByRole('button', { name: /Open runs of 2 selected/ }).click()
     await page.waitForURL(/\/experiments\/\d+,\d+$/)
     const ids = new URL(page.url()).pathname.split('/').pop()!.split(',').sort()
-    expect(ids).toEqual([seed.experimentId, seed.otherExperimentId].sort())
+    expect(ids).toEqual([ui.seed.experimentId, ui.seed.otherExperimentId].sort())
     // The browser's 400 for the duplicate name is logged by Chromium as a failed resource load.
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([])
   })
 })
 
 describe.skipIf(!chromiumAvailable())('pages on the demo data', () => {
-  let server: TestServer
-  let browser: Browser
-  let demo: DemoSummary
-  beforeAll(async () => {
-    server = await startTestServer()
-    demo = await seedDemo(server.url, { scale: 'small' })
-    browser = await launchBrowser()
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  const ui = useUiServer(seedSmallDemo, 180_000)
 
   it('lists the demo experiments, opens a sweep in the runs table and the demo models', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    await page.goto(`${server.url}/experiments`)
-    for (const e of demo.experiments)
+    const page = await openPage(ui.browser, errors)
+    await page.goto(`${ui.server.url}/experiments`)
+    for (const e of ui.demo.experiments)
       await page.getByRole('link', { name: e.name, exact: true }).waitFor()
     await screenshot(page, 'demo-experiments')
 
-    const sweep = demo.experiments.find((e) => e.id === demo.sweep.experimentId)!
+    const sweep = ui.demo.experiments.find((e) => e.id === ui.demo.sweep.experimentId)!
     const keys = (await (
-      await fetch(`${server.url}/ajax-api/2.0/logbook/experiments/keys?experiment_ids=${sweep.id}`)
+      await fetch(
+        `${ui.server.url}/ajax-api/2.0/logbook/experiments/keys?experiment_ids=${sweep.id}`,
+      )
     ).json()) as {
       params?: string[]
       metrics?: string[]
@@ -135,24 +114,24 @@ describe.skipIf(!chromiumAvailable())('pages on the demo data', () => {
       ...(keys.params ?? []).slice(0, 3).map((k) => `params.${k}`),
     ]
     await page.goto(
-      `${server.url}/experiments/${sweep.id}?cols=${encodeURIComponent(cols.map(encodeURIComponent).join(','))}`,
+      `${ui.server.url}/experiments/${sweep.id}?cols=${encodeURIComponent(cols.map(encodeURIComponent).join(','))}`,
     )
     const grid = page.getByRole('grid', { name: 'Runs' })
     await grid.locator('.grid-body [role=row].run').first().waitFor()
     expect(await grid.getByRole('columnheader').count()).toBe(1 + 5 + cols.length)
     const parentName = Object.entries(sweep.runsByName).find(
-      ([, id]) => id === demo.sweep.parentRunId,
+      ([, id]) => id === ui.demo.sweep.parentRunId,
     )![0]
     await page.getByRole('button', { name: `Expand child runs of ${parentName}` }).click()
     await expect
       .poll(() => grid.locator('.grid-body [role=row].run').count())
-      .toBeGreaterThanOrEqual(demo.sweep.childRunIds.length + 1)
+      .toBeGreaterThanOrEqual(ui.demo.sweep.childRunIds.length + 1)
     await screenshot(page, 'demo-runs-table')
     await page.getByRole('button', { name: /Switch to dark/ }).click()
     await screenshot(page, 'demo-runs-table-dark')
     await page.getByRole('button', { name: /Switch to light/ }).click()
 
-    await page.goto(`${server.url}/models`)
+    await page.goto(`${ui.server.url}/models`)
     await page.getByRole('link', { name: 'demo-classifier', exact: true }).click()
     const versions = page.getByRole('table', { name: 'Model versions' })
     await versions.locator('tbody tr').first().waitFor()

@@ -1,38 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
-import { seedTable, type TableSeed } from './table-seed.ts'
+import { describe, expect, it } from 'vitest'
+import { chromiumAvailable, openPage, screenshot } from './browser.ts'
+import { useUiServer } from './ui-server.ts'
+import { seedTable } from './table-seed.ts'
 
 describe.skipIf(!chromiumAvailable())('model registry pages', () => {
-  let server: TestServer
-  let browser: Browser
-  let seed: TableSeed
-  beforeAll(async () => {
-    server = await startTestServer()
-    seed = await seedTable(server.url)
-    browser = await launchBrowser()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  const ui = useUiServer(async (url) => ({ seed: await seedTable(url) }), 60_000)
   const api = async (path: string): Promise<Record<string, unknown>> =>
-    (await (await fetch(`${server.url}/api/2.0/mlflow/${path}`)).json()) as Record<string, unknown>
+    (await (await fetch(`${ui.server.url}/api/2.0/mlflow/${path}`)).json()) as Record<
+      string,
+      unknown
+    >
 
   it('goes from the model list to a model and a version; sets an alias, tags, description and stage', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    await page.goto(`${server.url}/models`)
+    const page = await openPage(ui.browser, errors)
+    await page.goto(`${ui.server.url}/models`)
     const models = page.getByRole('table', { name: 'Registered models' })
-    await models.getByRole('link', { name: seed.model }).waitFor()
+    await models.getByRole('link', { name: ui.seed.model }).waitFor()
     await page.getByLabel('Search models by name').fill('nothing-like-this')
     await page.getByText('No model matches').waitFor()
     await page.getByLabel('Search models by name').fill('MNIST')
-    await models.getByRole('link', { name: seed.model }).waitFor()
+    await models.getByRole('link', { name: ui.seed.model }).waitFor()
     await screenshot(page, 'models')
-    await models.getByRole('link', { name: seed.model }).click()
-    await page.waitForURL(`**/models/${seed.model}`)
+    await models.getByRole('link', { name: ui.seed.model }).click()
+    await page.waitForURL(`**/models/${ui.seed.model}`)
 
     const versions = page.getByRole('table', { name: 'Model versions' })
     await versions.getByRole('link', { name: 'Version 2' }).waitFor()
@@ -40,14 +31,14 @@ describe.skipIf(!chromiumAvailable())('model registry pages', () => {
     // Version 1 came from run-11: its source link goes to that run.
     const v1 = versions.locator('tbody tr').filter({ hasText: 'Version 1' })
     expect(
-      await v1.getByRole('link', { name: seed.runs[11]!.id.slice(0, 12) }).getAttribute('href'),
-    ).toBe(`/runs/${seed.runs[11]!.id}`)
+      await v1.getByRole('link', { name: ui.seed.runs[11]!.id.slice(0, 12) }).getAttribute('href'),
+    ).toBe(`/runs/${ui.seed.runs[11]!.id}`)
 
     await page.getByLabel('Alias', { exact: true }).fill('champion')
     await page.getByLabel('Alias version').selectOption('1')
     await page.getByRole('button', { name: 'Set alias' }).click()
     await page.getByRole('region', { name: 'Aliases' }).getByText('@champion → v1').waitFor()
-    const byAlias = await api(`registered-models/alias?name=${seed.model}&alias=champion`)
+    const byAlias = await api(`registered-models/alias?name=${ui.seed.model}&alias=champion`)
     expect((byAlias.model_version as { version: string }).version).toBe('1')
 
     await page.getByLabel('Tag key').fill('owner')
@@ -55,7 +46,7 @@ describe.skipIf(!chromiumAvailable())('model registry pages', () => {
     await page.getByRole('button', { name: 'Add tag' }).click()
     await page.getByRole('table', { name: 'Model tags' }).getByText('vision-team').waitFor()
 
-    await page.getByRole('button', { name: `Edit description of ${seed.model}` }).click()
+    await page.getByRole('button', { name: `Edit description of ${ui.seed.model}` }).click()
     await page
       .getByRole('dialog')
       .getByLabel('Description')
@@ -65,10 +56,10 @@ describe.skipIf(!chromiumAvailable())('model registry pages', () => {
     await screenshot(page, 'model')
 
     await versions.getByRole('link', { name: 'Version 1' }).click()
-    await page.waitForURL(`**/models/${seed.model}/versions/1`)
+    await page.waitForURL(`**/models/${ui.seed.model}/versions/1`)
     await page.getByText('@champion').waitFor()
-    expect(await page.getByRole('link', { name: seed.runs[11]!.id }).getAttribute('href')).toBe(
-      `/runs/${seed.runs[11]!.id}`,
+    expect(await page.getByRole('link', { name: ui.seed.runs[11]!.id }).getAttribute('href')).toBe(
+      `/runs/${ui.seed.runs[11]!.id}`,
     )
     await page.getByLabel('New stage').selectOption('Staging')
     await page.getByRole('button', { name: 'Transition' }).click()
@@ -76,7 +67,7 @@ describe.skipIf(!chromiumAvailable())('model registry pages', () => {
       .poll(
         async () =>
           (
-            (await api(`model-versions/get?name=${seed.model}&version=1`)).model_version as {
+            (await api(`model-versions/get?name=${ui.seed.model}&version=1`)).model_version as {
               current_stage: string
             }
           ).current_stage,
@@ -90,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('model registry pages', () => {
     await page.getByRole('table', { name: 'Version tags' }).waitFor({ state: 'detached' })
     await screenshot(page, 'model-version')
 
-    await page.goto(`${server.url}/models/${seed.model}`)
+    await page.goto(`${ui.server.url}/models/${ui.seed.model}`)
     await page.getByRole('button', { name: 'Delete alias champion' }).click()
     await page.getByRole('region', { name: 'Aliases' }).getByText('No aliases.').waitFor()
     expect(errors).toEqual([])

@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
-import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
-import { seedDemo, type DemoSummary } from '../../packages/cli/src/demo/seed.ts'
-import { seedUiRuns, type SeededRuns } from './ui-seed.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { chromiumAvailable, openPage, screenshot } from './browser.ts'
+import { seedSmallDemo, useUiServer } from './ui-server.ts'
+import { seedUiRuns } from './ui-seed.ts'
 
 /** Chromium reports a sandboxed frame's blocked script as a console error: that is the expected outcome. */
 const SANDBOX_BLOCKED = /Blocked script execution in 'about:srcdoc'/
 
 describe.skipIf(!chromiumAvailable())('run page', () => {
-  let server: TestServer
-  let browser: Browser
-  let seed: SeededRuns
-  beforeAll(async () => {
-    server = await startTestServer()
-    seed = await seedUiRuns(server.url)
-    browser = await launchBrowser()
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  const ui = useUiServer(async (url) => ({ seed: await seedUiRuns(url) }), 120_000)
 
   async function open(path: string, errors: string[]): Promise<Page> {
-    const page = await openPage(browser, errors)
-    await page.goto(`${server.url}${path}`)
+    const page = await openPage(ui.browser, errors)
+    await page.goto(`${ui.server.url}${path}`)
     return page
   }
 
   it('shows details, params, metrics with min/max, datasets, logged models, parent and children', async () => {
     const errors: string[] = []
-    const page = await open(`/runs/${seed.parent}`, errors)
+    const page = await open(`/runs/${ui.seed.parent}`, errors)
     await page.getByRole('heading', { name: 'baseline', exact: true }).waitFor()
     for (const name of [
       'Details',
@@ -83,7 +71,7 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
 
   it('adds, edits and deletes a tag, and edits the markdown note without running its scripts', async () => {
     const errors: string[] = []
-    const page = await open(`/runs/${seed.parent}`, errors)
+    const page = await open(`/runs/${ui.seed.parent}`, errors)
     await page.getByLabel('New tag key').waitFor()
     const title = await page.title() // after the run loaded: the title names the run from then on
     await page.getByLabel('New tag key').fill('stage')
@@ -97,7 +85,7 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await page.getByRole('button', { name: 'Delete tag team' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
     await page.locator('tr[data-tag=team]').waitFor({ state: 'detached' })
-    const run = await seed.client.getRun(seed.parent)
+    const run = await ui.seed.client.getRun(ui.seed.parent)
     expect(run.data.tags.find((t) => t.key === 'stage')?.value).toBe('prod')
     expect(run.data.tags.some((t) => t.key === 'team')).toBe(false)
 
@@ -129,15 +117,16 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await rendered.getByText('bad link').click()
     expect(await page.title()).toBe(title)
     expect(
-      (await seed.client.getRun(seed.parent)).data.tags.find((t) => t.key === 'mlflow.note.content')
-        ?.value,
+      (await ui.seed.client.getRun(ui.seed.parent)).data.tags.find(
+        (t) => t.key === 'mlflow.note.content',
+      )?.value,
     ).toBe(note)
     expect(errors).toEqual([])
   })
 
   it('renames, deletes and restores the run', async () => {
     const errors: string[] = []
-    const page = await open(`/runs/${seed.sibling}`, errors)
+    const page = await open(`/runs/${ui.seed.sibling}`, errors)
     await page.getByRole('button', { name: 'Rename' }).click()
     await page.getByRole('dialog').getByLabel('Name').fill('high-lr-renamed')
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click()
@@ -145,19 +134,19 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     await page.getByRole('button', { name: 'Delete', exact: true }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
     await page.locator('.badge.deleted').waitFor()
-    expect((await seed.client.getRun(seed.sibling)).info.lifecycle_stage).toBe('deleted')
+    expect((await ui.seed.client.getRun(ui.seed.sibling)).info.lifecycle_stage).toBe('deleted')
     await page.getByRole('button', { name: 'Restore' }).click()
     await page.locator('.badge.deleted').waitFor({ state: 'detached' })
-    const info = (await seed.client.getRun(seed.sibling)).info
+    const info = (await ui.seed.client.getRun(ui.seed.sibling)).info
     expect(info.lifecycle_stage).toBe('active')
     expect(info.run_name).toBe('high-lr-renamed')
-    await seed.client.updateRun(seed.sibling, { runName: 'high-lr' })
+    await ui.seed.client.updateRun(ui.seed.sibling, { runName: 'high-lr' })
     expect(errors).toEqual([])
   })
 
   it('previews images, text, JSON, YAML, CSV, sandboxed HTML and MLmodel, and offers downloads', async () => {
     const errors: string[] = []
-    const page = await open(`/runs/${seed.parent}?tab=artifacts&path=plots/loss.png`, errors)
+    const page = await open(`/runs/${ui.seed.parent}?tab=artifacts&path=plots/loss.png`, errors)
     const image = page.locator('img.preview-image')
     await image.waitFor()
     // Read once the run has loaded: the page title names the run from then on (useTitle).
@@ -258,7 +247,7 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
     const download = page.getByRole('link', { name: /Download model\.pkl/ })
     await download.waitFor()
     expect(await download.getAttribute('href')).toBe(
-      `/get-artifact?run_id=${seed.parent}&path=model%2Fmodel.pkl`,
+      `/get-artifact?run_id=${ui.seed.parent}&path=model%2Fmodel.pkl`,
     )
     await page.getByText('No preview for this file type').waitFor()
     expect(await page.title()).toBe(title)
@@ -267,29 +256,18 @@ describe.skipIf(!chromiumAvailable())('run page', () => {
 })
 
 describe.skipIf(!chromiumAvailable())('run page on the demo data', () => {
-  let server: TestServer
-  let browser: Browser
-  let demo: DemoSummary
-  beforeAll(async () => {
-    server = await startTestServer()
-    demo = await seedDemo(server.url, { scale: 'small' })
-    browser = await launchBrowser()
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  const ui = useUiServer(seedSmallDemo, 180_000)
 
   it('previews every artifact of the showcase run without errors', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    const run = demo.runs.showcase
-    await page.goto(`${server.url}/runs/${run}`)
+    const page = await openPage(ui.browser, errors)
+    const run = ui.demo.runs.showcase
+    await page.goto(`${ui.server.url}/runs/${run}`)
     await page.getByRole('heading', { name: 'Details', exact: true }).waitFor()
     await screenshot(page, 'demo-run-overview')
-    expect(demo.showcaseArtifacts.length).toBeGreaterThan(3)
-    for (const path of demo.showcaseArtifacts) {
-      await page.goto(`${server.url}/runs/${run}?tab=artifacts&path=${encodeURIComponent(path)}`)
+    expect(ui.demo.showcaseArtifacts.length).toBeGreaterThan(3)
+    for (const path of ui.demo.showcaseArtifacts) {
+      await page.goto(`${ui.server.url}/runs/${run}?tab=artifacts&path=${encodeURIComponent(path)}`)
       const preview = page.getByRole('region', { name: 'Preview' })
       await preview.locator('.preview-body').waitFor()
       expect(await preview.getByRole('alert').count(), path).toBe(0)
@@ -308,18 +286,20 @@ describe.skipIf(!chromiumAvailable())('run page on the demo data', () => {
 
   it('summarises the regression model and links the sweep parent to its children', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
-    await page.goto(`${server.url}/runs/${demo.runs.regression}?tab=artifacts&path=model/MLmodel`)
+    const page = await openPage(ui.browser, errors)
+    await page.goto(
+      `${ui.server.url}/runs/${ui.demo.runs.regression}?tab=artifacts&path=model/MLmodel`,
+    )
     const summary = page.getByTestId('mlmodel-summary')
     await summary.waitFor()
     expect(await summary.locator('.flavors li').count()).toBeGreaterThan(0)
     await screenshot(page, 'demo-mlmodel')
-    await page.goto(`${server.url}/runs/${demo.sweep.parentRunId}`)
+    await page.goto(`${ui.server.url}/runs/${ui.demo.sweep.parentRunId}`)
     await expect
       .poll(() => page.locator('ul.child-runs li').count())
-      .toBe(demo.sweep.childRunIds.length)
+      .toBe(ui.demo.sweep.childRunIds.length)
     // A FAILED run whose loss went NaN: the table says NaN, the charts leave gaps and still draw.
-    await page.goto(`${server.url}/runs/${demo.runs.failed}`)
+    await page.goto(`${ui.server.url}/runs/${ui.demo.runs.failed}`)
     await page.locator('.run-title .badge.FAILED').waitFor()
     await page.locator('table.metrics-table td', { hasText: /^NaN$/ }).first().waitFor()
     await page.getByRole('tab', { name: 'Metrics' }).click()

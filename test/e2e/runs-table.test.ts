@@ -3,38 +3,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startTestServer, type TestServer } from '../../packages/sdk/src/testing/server.ts'
 import { chromiumAvailable, launchBrowser, openPage, screenshot } from './browser.ts'
+import { useUiServer } from './ui-server.ts'
 import { seedScale } from './scale-seed.ts'
-import { seedTable, type TableSeed } from './table-seed.ts'
+import { seedTable } from './table-seed.ts'
 
 /** Chromium logs every 4xx answer as a console error; the bad-filter cases expect exactly those. */
 const unexpected = (errors: string[]): string[] => errors.filter((e) => !/status of 400/.test(e))
 
 describe.skipIf(!chromiumAvailable())('runs table', () => {
-  let server: TestServer
-  let browser: Browser
-  let seed: TableSeed
-  beforeAll(async () => {
-    server = await startTestServer()
-    seed = await seedTable(server.url)
-    browser = await launchBrowser()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.dispose()
-  })
+  const ui = useUiServer(async (url) => ({ seed: await seedTable(url) }), 60_000)
 
   const grid = (page: Page) => page.getByRole('grid', { name: 'Runs' })
   const runRows = (page: Page) => grid(page).locator('.grid-body [role=row].run')
   const runNames = (page: Page) => runRows(page).locator('.cell.name a').allTextContents()
   const total = (page: Page) => page.locator('.runs-total').textContent()
   const open = async (page: Page, query = ''): Promise<void> => {
-    await page.goto(`${server.url}/experiments/${seed.experimentId}${query}`)
+    await page.goto(`${ui.server.url}/experiments/${ui.seed.experimentId}${query}`)
     await runRows(page).first().waitFor()
   }
 
   it('loads, adds columns from the picker, sorts by a metric header, filters with OR and shows a bad filter', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
+    const page = await openPage(ui.browser, errors)
     await open(page)
     // 12 runs and one parent at the top level; the parent's 3 children are nested.
     await expect.poll(() => total(page)).toMatch(/^13 runs/)
@@ -116,9 +106,9 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
 
   it('groups by a param with aggregates, expands a group and a parent run', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
+    const page = await openPage(ui.browser, errors)
     await page.goto(
-      `${server.url}/experiments/${seed.experimentId}?cols=metrics.loss&group=params.optimizer`,
+      `${ui.server.url}/experiments/${ui.seed.experimentId}?cols=metrics.loss&group=params.optimizer`,
     )
     const groups = grid(page).locator('.grid-body [role=row].group')
     await groups.first().waitFor()
@@ -151,7 +141,7 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
 
   it('selects a range, exports CSV, deletes and restores the selection', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
+    const page = await openPage(ui.browser, errors)
     await open(page, '?cols=metrics.loss,params.lr')
     await page.getByLabel('Select run run-11').click()
     await page.getByLabel('Select run run-08').click({ modifiers: ['Shift'] })
@@ -172,9 +162,9 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
       'run-09',
       'run-08',
     ])
-    const run11 = seed.runs[11]!
+    const run11 = ui.seed.runs[11]!
     expect(csv[1]).toBe(
-      `${run11.id},run-11,${seed.experimentId},FINISHED,2026-01-01T00:11:00.000Z,41000,alice,${run11.loss},${run11.lr}`,
+      `${run11.id},run-11,${ui.seed.experimentId},FINISHED,2026-01-01T00:11:00.000Z,41000,alice,${run11.loss},${run11.lr}`,
     )
 
     await page
@@ -203,14 +193,14 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
     await page.getByRole('button', { name: 'Compare' }).click()
     await page.waitForURL(/\/compare\?runs=/)
     expect(new URL(page.url()).searchParams.get('runs')!.split(',').sort()).toEqual(
-      [seed.runs[1]!.id, seed.runs[2]!.id].sort(),
+      [ui.seed.runs[1]!.id, ui.seed.runs[2]!.id].sort(),
     )
     expect(unexpected(errors)).toEqual([])
   })
 
   it('moves the active row with the keyboard, selects with Space, opens with Enter, focuses the filter with /', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
+    const page = await openPage(ui.browser, errors)
     await open(page)
     await grid(page).focus()
     const activeName = async (): Promise<string> => {
@@ -242,13 +232,13 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
     await grid(page).focus()
     await page.keyboard.press('Enter')
     await page.waitForURL(/\/runs\/[0-9a-f]{32}$/)
-    expect(page.url()).toContain(`/runs/${seed.childIds[1]}`)
+    expect(page.url()).toContain(`/runs/${ui.seed.childIds[1]}`)
     expect(errors).toEqual([])
   })
 
   it('reproduces a view from its link after a reload, and renders in the dark theme', async () => {
     const errors: string[] = []
-    const page = await openPage(browser, errors)
+    const page = await openPage(ui.browser, errors)
     const filter = "params.optimizer = 'adam' OR params.optimizer = 'rmsprop'"
     const query = `?filter=${encodeURIComponent(filter)}&sort=${encodeURIComponent('max(metrics.acc)')}&dir=asc&cols=${encodeURIComponent('metrics.loss,max(metrics.acc),params.optimizer,tags.team')}`
     await open(page, query)
