@@ -1,4 +1,3 @@
-import { isMlflowError } from '@logbook/core'
 import { TABLE_COMMANDS, lazy } from './command-handlers.ts'
 import { commandList } from './command-table.ts'
 import { VERSION } from './version.ts'
@@ -59,7 +58,9 @@ function isUsageError(err: unknown): boolean {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err: unknown) => {
+  async (err: unknown) => {
+    // Loaded here, not at start-up: @logbook/core is most of the time of `logbook --help`.
+    const { isMlflowError } = await import('@logbook/core')
     const message = isMlflowError(err) || isUsageError(err) ? (err as Error).message : String(err instanceof Error ? err.stack : err)
     process.stderr.write(`logbook: ${message}\n`)
     process.exit(isUsageError(err) ? 2 : 1)
