@@ -11,3 +11,9 @@ export function quoteKey(prefix: string, key: string): string {
     ? `${prefix}.${key}`
     : `${prefix}.\`${key.replace(/`/g, '``')}\``
 }
+
+/** The filter for a name search box: `name ILIKE '%text%'`, or none when the box is empty. */
+export function nameFilter(text: string): string | undefined {
+  const t = text.trim()
+  return t ? `name ILIKE ${quoteString(`%${t}%`)}` : undefined
+}

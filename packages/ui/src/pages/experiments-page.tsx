@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { formatAge, formatTime } from '../components/format.ts'
-import { quoteString } from '../components/search-quote.ts'
+import { nameFilter } from '../components/search-quote.ts'
 import { useDebouncedQuery } from '../components/use-debounced-query.ts'
 import {
   ExperimentActionDialog,
@@ -30,7 +30,7 @@ export function ExperimentsPage() {
     loading: false,
   })
 
-  const filter = q.trim() ? `name ILIKE ${quoteString(`%${q.trim()}%`)}` : undefined
+  const filter = nameFilter(q)
   const request = {
     filter,
     max_results: PAGE,

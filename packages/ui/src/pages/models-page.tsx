@@ -3,7 +3,7 @@ import { useTitle } from '../components/use-title.ts'
 import { mlflow, useLoad } from '../api.ts'
 import { PromptDialog } from '../components/dialog.tsx'
 import { formatAge, formatTime } from '../components/format.ts'
-import { quoteString } from '../components/search-quote.ts'
+import { nameFilter } from '../components/search-quote.ts'
 import { useDebouncedQuery } from '../components/use-debounced-query.ts'
 import type { RegisteredModel } from '../registry/registry-types.ts'
 import { Link, navigate, useLocation } from '../router.tsx'
@@ -25,7 +25,7 @@ export function ModelsPage() {
   const [text, setText] = useDebouncedQuery('q', q)
   const [creating, setCreating] = useState(false)
   const [more, setMore] = useState<{ items: RegisteredModel[]; token?: string }>({ items: [] })
-  const filter = q.trim() ? `name ILIKE ${quoteString(`%${q.trim()}%`)}` : undefined
+  const filter = nameFilter(q)
   const first = useLoad(
     (signal) =>
       mlflow.get<ModelsPage>(
