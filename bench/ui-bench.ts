@@ -10,6 +10,7 @@
  *   in MLflow's UI: time to its first rows, and to rows sorted by a metric, where it loads at all.
  *
  *   npm run bench:ui [-- --quick] [-- --work <dir>: keep and reuse both filled databases there] [-- --skip-mlflow]
+ *     [-- --only chart: Logbook's chart figure alone] [-- --timeline: print each chart load's requests]
  * Writes bench/results/<time>-ui.json and prints a markdown table.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -27,7 +28,7 @@ import { fillMlflowDb } from './ui/mlflow-fill.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean' }, db: { type: 'string' }, work: { type: 'string' }, 'skip-mlflow': { type: 'boolean' }, 'skip-logbook': { type: 'boolean' }, reps: { type: 'string', default: '3' } },
+  options: { quick: { type: 'boolean' }, db: { type: 'string' }, work: { type: 'string' }, 'skip-mlflow': { type: 'boolean' }, 'skip-logbook': { type: 'boolean' }, only: { type: 'string' }, timeline: { type: 'boolean' }, reps: { type: 'string', default: '3' } },
 })
 const size = args.quick ? { runs: 2_000, chartRuns: 5, points: 100_000 } : { runs: 100_000, chartRuns: 50, points: 1_000_000 }
 const SHAPE = { params: 50, metrics: 20 }
@@ -74,6 +75,26 @@ async function timed(
 
 class SkipLogbook extends Error {}
 
+/** --timeline: the page's API requests in ms since navigation (sent -> finished), printed after each load. */
+function traceRequests(page: Page): () => void {
+  const t0 = performance.now()
+  const sent = new Map<unknown, number>()
+  const lines: string[] = []
+  const at = () => Math.round(performance.now() - t0)
+  page.on('request', (r) => void sent.set(r, at()))
+  page.on('requestfinished', (r) => {
+    const path = new URL(r.url()).pathname.replace(/^\/ajax-api\/2\.0\//, '')
+    const buckets = path.endsWith('metrics/sampled') ? ` (buckets ${String(r.postDataJSON()?.buckets)})` : ''
+    lines.push(`${String(sent.get(r)).padStart(5)} -> ${String(at()).padStart(5)} ${r.method()} ${path}${buckets}`)
+  })
+  return () => {
+    const api = lines.filter((l) => !l.includes('/assets/'))
+    const runsGets = api.filter((l) => l.includes('runs/get'))
+    const shown = [...api.filter((l) => !l.includes('runs/get')), ...(runsGets.length ? [`${runsGets.length} x runs/get: first ${runsGets[0]}, last ${runsGets[runsGets.length - 1]}`] : [])]
+    log(`timeline (ms since navigation, drawn at ${at()}):\n  ${shown.join('\n  ')}`)
+  }
+}
+
 const median = (xs: number[]): number | undefined => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined)
 
 async function fillLogbook(file: string) {
@@ -118,29 +139,33 @@ async function main(): Promise<void> {
   let server: ServerHandle | undefined
   try {
     if (args['skip-logbook']) throw new SkipLogbook()
+    const onlyChart = args.only === 'chart'
     server = await startLogbook({ root, storeUri: `sqlite:///${file}`, dataDir: work, logDir })
     const base = `http://127.0.0.1:${server.port}`
     await waitForQuiet(120_000, log, server.pids())
     const firstRow = (p: Page) => p.locator('.grid-body [role=row].run').first()
     const tableUrl = `${base}/experiments/${tableId}?cols=${encodeURIComponent('metrics.m00,min(metrics.m00),metrics.m01,params.p00,params.p01,tags.team')}`
-    await timed(`runs table: first rows of ${size.runs.toLocaleString('en-US')} runs`, 'logbook', async (p) => {
-      await p.goto(tableUrl)
-      await firstRow(p).waitFor({ timeout: 60_000 })
-    })
-    await timed(
-      'runs table: re-sort by a metric (header click to re-sorted first row)',
-      'logbook',
-      async (p) => {
-        await p.getByRole('button', { name: 'Sort by metrics.m00', exact: true }).click()
-        await p.waitForFunction((name) => document.querySelector('.grid-body [role=row].run')?.textContent?.includes(name) === true, topName, { timeout: 60_000 })
-      },
-      async (p) => {
+    if (!onlyChart) {
+      await timed(`runs table: first rows of ${size.runs.toLocaleString('en-US')} runs`, 'logbook', async (p) => {
         await p.goto(tableUrl)
         await firstRow(p).waitFor({ timeout: 60_000 })
-      },
-    )
+      })
+      await timed(
+        'runs table: re-sort by a metric (header click to re-sorted first row)',
+        'logbook',
+        async (p) => {
+          await p.getByRole('button', { name: 'Sort by metrics.m00', exact: true }).click()
+          await p.waitForFunction((name) => document.querySelector('.grid-body [role=row].run')?.textContent?.includes(name) === true, topName, { timeout: 60_000 })
+        },
+        async (p) => {
+          await p.goto(tableUrl)
+          await firstRow(p).waitFor({ timeout: 60_000 })
+        },
+      )
+    }
     const chartUrl = `${base}/charts?runs=${chartRuns.join(',')}&metrics=loss`
     await timed(`chart: ${size.chartRuns} runs x ${size.points.toLocaleString('en-US')} points`, 'logbook', async (p) => {
+      const done = args.timeline ? traceRequests(p) : undefined
       await p.goto(chartUrl)
       const figure = p.locator('figure[data-metric="loss"]')
       await figure.locator('canvas').first().waitFor({ timeout: 60_000 })
@@ -149,13 +174,14 @@ async function main(): Promise<void> {
         const loading = Array.from(f?.querySelectorAll('.chart-note') ?? []).some((n) => n.textContent?.includes('loading'))
         return f !== null && !loading && Number(f.getAttribute('data-points')) > 0
       }, undefined, { timeout: 60_000 })
+      done?.()
     })
   } catch (error) {
     if (!(error instanceof SkipLogbook)) throw error
   } finally {
     await server?.stop()
   }
-  if (!args['skip-mlflow']) {
+  if (!args['skip-mlflow'] && args.only !== 'chart') {
     const mlDir = join(work, 'mlflow')
     mkdirSync(mlDir, { recursive: true })
     const mlDb = join(mlDir, 'mlflow.db')

@@ -199,10 +199,11 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
   })
 
   it('metrics/sampled: wide step buckets from block summaries equal the points', async () => {
-    // Negative steps, a NaN-only block (steps 5120..5375), repeated steps with other timestamps.
+    // Negative steps, a NaN-only block (steps 5120..5375), repeated steps with other timestamps,
+    // infinities (-Infinity the last point of block 40).
     const points: Point[] = []
     for (let step = -2000; step < 30_000; step += 3) {
-      const value = step >= 5120 && step < 5376 ? Number.NaN : step % 1001 === 0 ? Number.NaN : Math.sin(step) * 100
+      const value = step >= 5120 && step < 5376 ? Number.NaN : step % 1001 === 0 ? Number.NaN : step === 9001 ? Infinity : step === 10_495 ? -Infinity : Math.sin(step) * 100
       points.push({ step, timestamp: 1_000_000 + step, value })
       if (step % 700 === 0) points.push({ step, timestamp: 900_000 + step, value: step })
     }
@@ -232,6 +233,26 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
     expect(snappedWidth(-2000, 29_998, 8)).toBeDefined()
     expect(snappedWidth(1000, 20_000, 4)).toBeDefined()
     expect(snappedWidth(-100, 2000, 50)).toBeUndefined()
+  })
+
+  it('metrics/sampled: block buckets of a sparse series (buckets whose final block is missing)', async () => {
+    // Steps 700 apart: most buckets of whole blocks lack the block at their final slot, so their
+    // last point comes from a later lookup; some of those last points are NaN or infinite.
+    const points: Point[] = []
+    for (let i = 0; i < 400; i++) {
+      const value = i % 9 === 0 ? Number.NaN : i % 31 === 0 ? -Infinity : Math.cos(i) * 5
+      points.push({ step: i * 700 - 3500, timestamp: 7000 + i, value })
+    }
+    const id = await seriesRun(points)
+    const cases: [number | undefined, number | undefined, number][] = [
+      [undefined, undefined, 20], [undefined, undefined, 101], [0, 200_000, 37], [-3000, 100_000, 9],
+    ]
+    for (const [minX, maxX, buckets] of cases) {
+      const lo = minX ?? -3500
+      expect(snappedWidth(lo, maxX ?? 275_800, buckets)).toBeDefined()
+      const [series] = await store.sampledMetrics({ runIds: [id], metricKey: 'loss', xAxis: 'step', buckets, minX, maxX })
+      expectSeries(series, reference(points, 'step', buckets, minX, maxX))
+    }
   })
 
   it('metrics/sampled: timestamp axis', async () => {

@@ -1,5 +1,6 @@
 import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import type { StoreContext } from './context.ts'
+import { blockBuckets, num, type Piece } from './sampled-block-buckets.ts'
 import type { Buckets, SeriesRef } from './sampled-buckets.ts'
 import { rangeAggregates } from './sampled-range-sql.ts'
 
@@ -21,17 +22,6 @@ export function snappedWidth(lo: number, hi: number, buckets: number): number | 
   return k >= MIN_BLOCKS_PER_BUCKET ? k * METRIC_BLOCK : undefined
 }
 
-/** One piece of a bucket: a stored block or a partial edge block read from the points; x is its first step. */
-interface Piece {
-  x: number
-  n: number
-  mn: number | null
-  mx: number | null
-  last: number | null
-}
-
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
-
 /** Partial edge blocks of the range, from the points (at most two blocks of them). */
 async function edges(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, first: number, end: number): Promise<Piece[]> {
   const ranges: [number, number][] = []
@@ -48,31 +38,21 @@ async function edges(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, fi
 }
 
 /**
- * Buckets of width `width` (whole blocks) over [lo, hi] from metric_blocks: one index range of
- * (run_id, key_id, block) per series, plus the points of at most two partial edge blocks. A
- * bucket's last is the last point of its greatest piece (pieces never overlap in steps).
+ * Buckets of width `width` (whole blocks) over [lo, hi]: the whole blocks summed per bucket in SQL
+ * from metric_blocks (one index range of (run_id, key_id, block) per series), plus the points of at
+ * most two partial edge blocks, merged into the first and last bucket. A bucket's last is the last
+ * point of its greatest piece (pieces never overlap in steps).
  */
 export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, width: number): Promise<Buckets> {
-  const first = Math.ceil(lo / METRIC_BLOCK) // first whole block inside [lo, hi]
-  const end = Math.floor((hi + 1) / METRIC_BLOCK) // one past the last whole block
-  const q = ctx.db
-    .selectFrom('metric_blocks')
-    .select(['block', 'first_step', 'count', 'min_value', 'max_value', 'last_value', 'last_is_nan'])
-    .where('run_id', '=', s.runId)
-    .where('key_id', '=', s.keyId)
-    .where('block', '>=', first)
-    .where('block', '<', end)
-    .orderBy('block')
-  const [rows, edge] = await Promise.all([
-    first < end ? ctx.adapter.selectArrays(ctx.db, q.compile()) : Promise.resolve([]),
+  // First whole block inside [lo, hi] and one past the last. Without minX, lo is the series' first
+  // step: its block holds nothing before lo, so it counts as whole (likewise hi and its block).
+  const first = s.minX === undefined ? Math.floor(lo / METRIC_BLOCK) : Math.ceil(lo / METRIC_BLOCK)
+  const end = s.maxX === undefined ? Math.floor(hi / METRIC_BLOCK) + 1 : Math.floor((hi + 1) / METRIC_BLOCK)
+  const [whole, edge] = await Promise.all([
+    first < end ? blockBuckets(ctx, s, first, end, width / METRIC_BLOCK) : Promise.resolve([]),
     edges(ctx, s, lo, hi, first, end),
   ])
-  const pieces: Piece[] = []
-  for (const [, x, n, mn, mx, last, lastNan] of rows) {
-    pieces.push({ x: Number(x), n: Number(n), mn: num(mn), mx: num(mx), last: Number(lastNan) === 1 ? null : num(last) })
-  }
-  for (const p of edge) pieces.push(p)
-  pieces.sort((a, b) => a.x - b.x)
+  const pieces = edge.length ? [...whole, ...edge].sort((a, b) => a.x - b.x) : whole
   const out: Buckets = { total_points: 0, sampled: true, x: [], min: [], max: [], last: [], count: [] }
   let bucket: number | undefined
   for (const p of pieces) {

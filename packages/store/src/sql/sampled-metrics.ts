@@ -42,11 +42,13 @@ async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> 
   let base = ctx.db.selectFrom('metrics').where('run_id', '=', s.runId).where('key_id', '=', s.keyId)
   if (s.minX !== undefined) base = base.where('step', '>=', s.minX)
   if (s.maxX !== undefined) base = base.where('step', '<=', s.maxX)
-  // Reading at most buckets + 1 points both counts them and, when they fit, is the answer.
-  const head = base.select(['step', 'value', 'is_nan']).orderBy('step').orderBy('timestamp').orderBy('value').limit(s.buckets + 1)
-  const rows = await ctx.adapter.selectArrays(ctx.db, head.compile())
-  if (rows.length <= s.buckets) return rawBuckets(rows)
-  const lo = s.minX ?? Number((rows[0] as unknown[])[0])
+  // Counting at most buckets + 1 points (no rows to JS) tells whether the raw points are the answer.
+  const n = await ctx.db.selectFrom(base.select('step').limit(s.buckets + 1).as('h')).select((e) => e.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()
+  if (Number(n.n) <= s.buckets) {
+    const raw = base.select(['step', 'value', 'is_nan']).orderBy('step').orderBy('timestamp').orderBy('value')
+    return rawBuckets(await ctx.adapter.selectArrays(ctx.db, raw.compile()))
+  }
+  const lo = s.minX ?? Number((await base.select('step').orderBy('step').limit(1).executeTakeFirstOrThrow()).step)
   const hi = s.maxX ?? Number((await base.select('step').orderBy('step', 'desc').limit(1).executeTakeFirstOrThrow()).step)
   // Wide buckets are whole blocks summed from metric_blocks; narrow ones are read from the points.
   const width = snappedWidth(lo, hi, s.buckets)

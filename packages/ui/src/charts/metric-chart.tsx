@@ -57,18 +57,20 @@ export function MetricChart({
   const buckets = Math.max(100, Math.min(2000, Math.round(width)))
   const fetchRange = byMetric ? undefined : range
   const runKey = runs.map((r) => r.id).join(',')
+  // The relative x-axis needs the runs' start times; the other axes fetch while the runs load.
+  const ready = width > 0 && (settings.xMode !== 'relative' || runs.every((r) => r.startTime !== undefined))
   const loaded = useLoad(
     async (signal) =>
-      width > 0
+      ready
         ? loadChartSeries(runs, metricKey, settings.xMode, fetchRange, buckets, signal)
         : undefined,
     [
       runKey,
+      ready,
       metricKey,
       settings.xMode,
       fetchRange?.[0],
       fetchRange?.[1],
-      width > 0,
       Math.ceil(buckets / 200),
     ],
   )

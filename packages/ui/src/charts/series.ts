@@ -9,8 +9,8 @@ export interface ChartRun {
   id: string
   name: string
   color: string
-  /** Run start (epoch ms), the origin of the relative x-axis. */
-  startTime: number
+  /** Run start (epoch ms), the origin of the relative x-axis; undefined while the run loads. */
+  startTime: number | undefined
 }
 
 /** One run's points of one metric; `min`/`max` differ from `last` only where points were aggregated. */
@@ -147,9 +147,10 @@ export async function loadChartSeries(
     }
     const perRun = await Promise.all(
       runs.map(async (run) => {
-        const ms = [run.startTime + range[0] * 1000, run.startTime + range[1] * 1000] as const
+        const start = run.startTime ?? 0
+        const ms = [start + range[0] * 1000, start + range[1] * 1000] as const
         return (await fetchSampled([run.id], key, 'timestamp', ms, buckets, signal)).map((s) =>
-          shiftX(s, run.startTime, 1000),
+          shiftX(s, start, 1000),
         )
       }),
     )

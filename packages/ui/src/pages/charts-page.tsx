@@ -15,11 +15,13 @@ export function ChartsPage() {
   const chosen = queryList(query.get('metrics'))
   const settings = settingsFromQuery(query)
   const { loaded, runs } = useUrlRuns(runIds)
+  // Until the runs are loaded, the metrics named in the URL are the only keys known: their charts
+  // fetch at once, next to the runs (names and the other keys follow).
   const keys = useMemo(() => {
-    const all = new Set<string>()
+    const all = new Set<string>(loaded.data ? [] : chosen)
     for (const run of loaded.data ?? []) for (const m of run.data.metrics ?? []) all.add(m.key)
     return [...all].sort((a, b) => a.localeCompare(b))
-  }, [loaded.data])
+  }, [loaded.data, chosen.join(',')])
   const removeRun = (id: string): void =>
     setQuery({ runs: runIds.filter((r) => r !== id).join(',') || undefined }, { replace: false })
   return (
@@ -35,7 +37,7 @@ export function ChartsPage() {
         <p className="error" role="alert">
           {loaded.error.message}
         </p>
-      ) : !loaded.data ? (
+      ) : !loaded.data && chosen.length === 0 ? (
         <p className="muted">Loading…</p>
       ) : (
         <>
