@@ -9,8 +9,8 @@
  * inproc: requests go through `app.request()` (Hono + JSON + store, no socket).
  * socket: the app listens on 127.0.0.1 and a child process (this file with --client) sends the
  * same bodies over keep-alive HTTP/1.1; only this (server) process's CPU is counted.
- * --profile records a V8 CPU profile (as `node --cpu-prof` does) of the measured in-process loop
- * only, without start-up and module loading; --summarise prints its self time by function.
+ * --profile records a V8 CPU profile (as `node --cpu-prof` does) of the measured loop only (this
+ * process: the server side in socket mode), without start-up and module loading; --summarise prints its self time by function.
  * Each rep opens a fresh store in a temp directory; steps advance per run as in bench phase (a).
  */
 import { spawn } from 'node:child_process'
@@ -36,6 +36,12 @@ function arg(name: string, fallback: string): string {
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000
+/** CPU ms of this process's main thread alone (Linux; 10 ms ticks), without worker threads. */
+function mainThreadMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
 
 function bodiesFor(runIds: string[]): BatchBody[] {
   const keys = Array.from({ length: KEYS }, (_, i) => `m${i}`)
@@ -65,8 +71,16 @@ async function setup(runs: number): Promise<Setup> {
   }
 }
 
+interface Measured {
+  /** Process CPU ms per batch (all threads). */
+  cpu: number
+  /** Main (serving) thread CPU ms per batch. */
+  main: number
+  wall: number
+}
+
 /** Sequential requests, runs round-robin; returns server CPU ms per batch. */
-async function inproc(batches: number, runs: number): Promise<{ cpu: number; wall: number }> {
+async function inproc(batches: number, runs: number): Promise<Measured> {
   const s = await setup(runs)
   const bodies = bodiesFor(s.runIds)
   const send = async (i: number) => {
@@ -82,29 +96,36 @@ async function inproc(batches: number, runs: number): Promise<{ cpu: number; wal
   }
   const warm = Math.min(100, batches)
   for (let i = 0; i < warm; i++) await send(i)
-  const profile = arg('profile', '')
-  const session = profile ? new Session() : undefined
-  if (session) {
-    session.connect()
-    await session.post('Profiler.enable')
-    await session.post('Profiler.start')
-  }
+  const stopProfile = await startProfile()
   const t0 = performance.now()
   const c0 = process.cpuUsage()
+  const m0 = mainThreadMs()
   for (let i = warm; i < warm + batches; i++) await send(i)
   const cpu = cpuMs(process.cpuUsage(c0)) / batches
+  const main = (mainThreadMs() - m0) / batches
   const wall = (performance.now() - t0) / batches
-  if (session) {
-    const { profile: data } = await session.post('Profiler.stop')
-    writeFileSync(profile, JSON.stringify(data))
+  await stopProfile()
+  await s.done()
+  return { cpu, main, wall }
+}
+
+/** With --profile <file>: start V8's CPU profiler; the returned function writes the profile. */
+async function startProfile(): Promise<() => Promise<void>> {
+  const file = arg('profile', '')
+  if (!file) return async () => {}
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return async () => {
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(file, JSON.stringify(profile))
     session.disconnect()
   }
-  await s.done()
-  return { cpu, wall }
 }
 
 /** The app behind a real socket; a child process is the client. Returns this process's CPU per batch. */
-async function socket(batches: number, runs: number): Promise<{ cpu: number; wall: number }> {
+async function socket(batches: number, runs: number): Promise<Measured> {
   const s = await setup(runs)
   const port = await freePort()
   const server = await listen(s.app, '127.0.0.1', port)
@@ -117,24 +138,31 @@ async function socket(batches: number, runs: number): Promise<{ cpu: number; wal
   let c0: NodeJS.CpuUsage | undefined
   let t0 = 0
   let cpu = 0
+  let main = 0
+  let m0 = 0
   let wall = 0
+  let stopProfile: Promise<() => Promise<void>> | undefined
   // The client prints "start" after its warm-up and "end" when done.
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', () => {
       if (c0 === undefined && out.includes('start')) {
         c0 = process.cpuUsage()
+        m0 = mainThreadMs()
         t0 = performance.now()
+        stopProfile = startProfile()
       }
       if (c0 !== undefined && out.includes('end') && cpu === 0) {
         cpu = cpuMs(process.cpuUsage(c0)) / batches
+        main = (mainThreadMs() - m0) / batches
         wall = (performance.now() - t0) / batches
       }
     })
     child.on('exit', (code) => (code === 0 && cpu > 0 ? resolve() : reject(new Error(`client exited ${code}: ${out}`))))
   })
+  if (stopProfile) await (await stopProfile)()
   await close(server)
   await s.done()
-  return { cpu, wall }
+  return { cpu, main, wall }
 }
 
 /** Child role: warm up, print start, send the batches with 8 requests in flight, print end. */
@@ -197,12 +225,12 @@ async function main(): Promise<void> {
     if (mode !== 'socket') {
       const x = await inproc(batches, runs)
       seen.inproc!.push(x.cpu)
-      console.log(`inproc  rep ${r + 1}: ${x.cpu.toFixed(3)} CPU ms/batch (wall ${x.wall.toFixed(2)} ms), ${batches} batches x 1,000 points, ${runs} runs`)
+      console.log(`inproc  rep ${r + 1}: ${x.cpu.toFixed(3)} CPU ms/batch (main thread ${x.main.toFixed(2)}, wall ${x.wall.toFixed(2)} ms), ${batches} batches x 1,000 points, ${runs} runs`)
     }
     if (mode !== 'inproc') {
       const x = await socket(batches, runs)
       seen.socket!.push(x.cpu)
-      console.log(`socket  rep ${r + 1}: ${x.cpu.toFixed(3)} server CPU ms/batch (wall ${x.wall.toFixed(2)} ms), ${batches} batches x 1,000 points, ${runs} runs`)
+      console.log(`socket  rep ${r + 1}: ${x.cpu.toFixed(3)} server CPU ms/batch (main thread ${x.main.toFixed(2)}, wall ${x.wall.toFixed(2)} ms), ${batches} batches x 1,000 points, ${runs} runs`)
     }
   }
   // Other processes only ever add CPU time (cache and scheduler interference): the minimum is the steadiest figure.

@@ -8,7 +8,7 @@ import type {
   RunStatus,
   ViewType,
 } from '@logbook/core'
-import { encodeMetricArray, toWireJson } from '@logbook/core'
+import { LIMITS, METRIC_COLUMNS_TYPE, MlflowError, encodeMetricArray, toWireJson } from '@logbook/core'
 import { Transport, queryString } from './http.ts'
 import { LoggedModelsApi } from './logged-models-client.ts'
 import { MetricBatch } from './metric-batch.ts'
@@ -34,6 +34,7 @@ export interface LogBatchInput {
 }
 
 const API = '/api/2.0/mlflow'
+const LOGBOOK_API = '/api/2.0/logbook'
 const ARTIFACTS = '/api/2.0/mlflow-artifacts/artifacts'
 
 /** Encode an artifact path segment by segment so slashes stay path separators. */
@@ -54,6 +55,8 @@ export class LogbookClient {
   readonly models: LoggedModelsApi
   /** The model registry. */
   readonly registry: RegistryApi
+  /** Does the server take binary metric batches? Unknown until the first one is sent. */
+  private binaryMetrics: boolean | undefined
 
   constructor(options: LogbookClientOptions) {
     this.transport = new Transport(options)
@@ -189,6 +192,30 @@ export class LogbookClient {
   /** Restore a deleted run. */
   async restoreRun(runId: string): Promise<void> {
     await this.post('runs/restore', { run_id: runId })
+  }
+
+  /**
+   * Log a batch of metric points of any size. Logbook's server takes them in one binary request
+   * (`runs/log-metrics`: no float64 parsing from text, up to 100,000 points); a server without
+   * that route (MLflow's own) answers 404 once, and from then on this client sends MLflow's JSON
+   * log-batch in chunks of 1,000.
+   */
+  async logMetricBatch(runId: string, batch: MetricBatch, retry?: Partial<RetryPolicy>): Promise<void> {
+    if (this.binaryMetrics !== false) {
+      try {
+        const path = `${LOGBOOK_API}/runs/log-metrics${queryString({ run_id: runId })}`
+        await this.transport.request('POST', path, { raw: batch.toBinary(), contentType: METRIC_COLUMNS_TYPE }, retry)
+        this.binaryMetrics = true
+        return
+      } catch (e) {
+        const missingRoute = e instanceof MlflowError && e.code === 'ENDPOINT_NOT_FOUND'
+        if (!missingRoute || this.binaryMetrics === true) throw e
+        this.binaryMetrics = false
+      }
+    }
+    for (let i = 0; i < batch.length; i += LIMITS.batchMetrics) {
+      await this.logBatch(runId, { metrics: batch.slice(i, i + LIMITS.batchMetrics) }, retry)
+    }
   }
 
   /** Log metrics, params and tags in one request; `retry` overrides the client's policy. */

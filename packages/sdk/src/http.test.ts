@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isMlflowError } from '@logbook/core'
 import { LogbookClient } from './client.ts'
 import { configFromEnv } from './config.ts'
+import { MetricBatch } from './metric-batch.ts'
 import { MetricQueue } from './metric-queue.ts'
 
 /** A fetch that answers from a list of canned responses and records each request. */
@@ -121,5 +122,41 @@ describe('MetricQueue memory cap', () => {
     expect(String(await flushed)).toMatch(/5 metric points were dropped/)
     expect(sent).toEqual([5, 5])
     await queue.close()
+  })
+})
+
+describe('binary metric batches', () => {
+  const batchOf = (n: number) => {
+    const b = new MetricBatch(n)
+    for (let i = 0; i < n; i++) b.push(i % 2 ? 'a' : 'b', i, i, 1000 + i)
+    return b
+  }
+
+  it('fall back to 1,000-point JSON log-batches once a server lacks the route (MLflow)', async () => {
+    const notFound = () => new Response('<!doctype html><title>404 Not Found</title>', { status: 404 })
+    const { fn, calls } = scripted([notFound, json(200, {})])
+    const client = new LogbookClient({ trackingUri: 'http://x', fetch: fn, retry: fast })
+    await client.logMetricBatch('r1', batchOf(2500))
+    await client.logMetricBatch('r1', batchOf(10))
+    expect(calls.map((c) => c.url.replace('http://x/api/2.0/', ''))).toEqual([
+      'logbook/runs/log-metrics?run_id=r1',
+      'mlflow/runs/log-batch',
+      'mlflow/runs/log-batch',
+      'mlflow/runs/log-batch',
+      'mlflow/runs/log-batch',
+    ])
+    const bodies = calls.slice(1).map((c) => JSON.parse(String(c.init?.body)) as { metrics: unknown[] })
+    expect(bodies.map((b) => b.metrics.length)).toEqual([1000, 1000, 500, 10])
+    expect(bodies[2]?.metrics[499]).toEqual({ key: 'a', value: 2499, timestamp: 3499, step: 2499 })
+  })
+
+  it('send one binary request to Logbook, and a later 404 is an error, not a fallback', async () => {
+    const { fn, calls } = scripted([json(200, {}), () => new Response('gone', { status: 404 })])
+    const client = new LogbookClient({ trackingUri: 'http://x', fetch: fn, retry: fast })
+    await client.logMetricBatch('r1', batchOf(2500))
+    expect(calls[0]?.init?.headers).toMatchObject({ 'content-type': 'application/x-logbook-metrics' })
+    expect((calls[0]?.init?.body as Uint8Array).byteLength).toBe(24 + 2500 * 28)
+    await expect(client.logMetricBatch('r1', batchOf(1))).rejects.toMatchObject({ code: 'ENDPOINT_NOT_FOUND' })
+    expect(calls).toHaveLength(2)
   })
 })

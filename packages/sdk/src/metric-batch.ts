@@ -1,4 +1,4 @@
-import { encodeDouble } from '@logbook/core'
+import { encodeDouble, encodeMetricColumns } from '@logbook/core'
 import type { Metric } from '@logbook/core'
 
 /**
@@ -39,6 +39,35 @@ export class MetricBatch {
     this.values[i] = value
     this.steps[i] = step
     this.timestamps[i] = timestamp
+  }
+
+  /** Points `start` to `end` (exclusive) as a new batch. */
+  slice(start: number, end: number): MetricBatch {
+    const to = Math.min(end, this.length)
+    const out = new MetricBatch(Math.max(0, to - start))
+    for (let i = start; i < to; i++) {
+      out.push(this.keys[i] as string, this.values[i] as number, this.steps[i] as number, this.timestamps[i] as number)
+    }
+    return out
+  }
+
+  /** The points as Logbook's binary metric batch (core/metric-columns.ts). */
+  toBinary(): Uint8Array {
+    const keys: string[] = []
+    const index = new Map<string, number>()
+    const keyIndex = new Uint32Array(this.length)
+    for (let i = 0; i < this.length; i++) {
+      const key = this.keys[i] as string
+      let k = index.get(key)
+      if (k === undefined) {
+        k = keys.length
+        keys.push(key)
+        index.set(key, k)
+      }
+      keyIndex[i] = k
+    }
+    const { values, steps, timestamps } = this
+    return encodeMetricColumns({ keys, keyIndex, values, steps, timestamps }, this.length)
   }
 
   /** The points as plain objects. */

@@ -1,4 +1,4 @@
-import { LIMITS } from '@logbook/core'
+import { METRIC_COLUMNS_MAX_POINTS } from '@logbook/core'
 import type { Metric } from '@logbook/core'
 import { MetricBatch } from './metric-batch.ts'
 import { backoffDelay, isRetryable } from './http.ts'
@@ -12,7 +12,7 @@ export interface MetricQueueOptions {
   onError?: (error: unknown) => void
   /** Seal and send the buffer this often (default 1000 ms). */
   flushIntervalMs?: number
-  /** Points per log-batch request (default and maximum 1000, MLflow's limit). */
+  /** Points per request (default 10,000; at most 100,000, the binary batch's limit). */
   batchSize?: number
   /** Batches in flight at once (default 3; measured in bench/sdk-million.ts). */
   maxInFlight?: number
@@ -21,6 +21,9 @@ export interface MetricQueueOptions {
   /** Backoff between retries of a batch; retries never stop while the failure is transient. */
   retry?: Partial<RetryPolicy>
 }
+
+/** Points per request: large enough that per-request costs vanish, small enough to retry cheaply. */
+const DEFAULT_BATCH = 10_000
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -48,7 +51,7 @@ export class MetricQueue {
   private readonly retry: RetryPolicy
 
   constructor(private readonly options: MetricQueueOptions) {
-    this.batchSize = Math.min(options.batchSize ?? LIMITS.batchMetrics, LIMITS.batchMetrics)
+    this.batchSize = Math.min(options.batchSize ?? DEFAULT_BATCH, METRIC_COLUMNS_MAX_POINTS)
     this.maxInFlight = options.maxInFlight ?? 3
     this.maxQueued = options.maxQueued ?? 1_000_000
     this.buffer = new MetricBatch(this.batchSize)

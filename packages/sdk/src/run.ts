@@ -86,7 +86,7 @@ export class Run implements AsyncDisposable {
       onError:
         queueOptions.onError ??
         ((e: unknown) => console.error(`logbook: metrics of run ${this.id} were not stored:`, e)),
-      send: (metrics) => client.logBatch(this.id, { metrics }, { maxRetries: 0 }),
+      send: (metrics) => client.logMetricBatch(this.id, metrics, { maxRetries: 0 }),
     })
   }
 

@@ -11,6 +11,7 @@ import { metricRoutes } from './routes/metrics.ts'
 import { registryRoutes } from './routes/registry.ts'
 import { runArtifactRoutes } from './routes/run-artifacts.ts'
 import { runRoutes } from './routes/runs.ts'
+import { metricColumnRoutes } from './routes/metric-columns.ts'
 import { uiStaticRoutes } from './routes/ui-static.ts'
 import { uiSupportRoutes } from './routes/ui-support.ts'
 import { json } from './rpc.ts'
@@ -47,6 +48,7 @@ export function createApp({ store, config, artifacts, uiDir }: AppDeps): Hono {
   }
   experimentRoutes(app, store)
   runRoutes(app, store)
+  metricColumnRoutes(app, store)
   metricRoutes(app, store)
   loggedModelRoutes(app, store, artifacts)
   registryRoutes(app, store)

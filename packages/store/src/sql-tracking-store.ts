@@ -47,6 +47,7 @@ export async function createSqlTrackingStore(
     deleteRun: (id) => runs.setRunLifecycle(ctx, id, 'deleted'),
     restoreRun: (id) => runs.setRunLifecycle(ctx, id, 'active'),
     logBatch: (id, batch) => logging.logBatch(ctx, id, batch),
+    logMetrics: (id, metrics) => logging.logMetrics(ctx, id, metrics),
     deleteTag: (id, key) => logging.deleteTag(ctx, id, key),
     logInputs: (id, datasets, models) => logging.logInputs(ctx, id, datasets, models),
     logOutputs: (id, models) => logging.logOutputs(ctx, id, models),

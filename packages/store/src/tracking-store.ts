@@ -79,6 +79,8 @@ export interface TrackingStore {
   deleteRun(runId: string): Promise<void>
   restoreRun(runId: string): Promise<void>
   logBatch(runId: string, batch: BatchIn): Promise<void>
+  /** Metrics only, up to METRIC_COLUMNS_MAX_POINTS at once (Logbook's binary route); else as logBatch. */
+  logMetrics(runId: string, metrics: Metric[]): Promise<void>
   deleteTag(runId: string, key: string): Promise<void>
   logInputs(runId: string, datasets: DatasetInputIn[], modelIds: string[]): Promise<void>
   logOutputs(runId: string, models: { model_id: string; step: number }[]): Promise<void>

@@ -135,6 +135,7 @@ add(LOGBOOK, 'POST', '/runs/table', { access: 'filter-experiment-ids' })
 add(LOGBOOK, 'POST', '/runs/groups', { access: 'filter-experiment-ids' })
 add(LOGBOOK, 'GET', '/experiments/keys', { access: 'filter-experiment-ids' })
 add(LOGBOOK, 'POST', '/metrics/sampled', READ(r.runIdsField))
+add(LOGBOOK, 'POST', '/runs/log-metrics', EDIT(r.runQuery))
 
 // Users, permissions, tokens, sessions: each handler checks who may act on whom.
 for (const [m, p] of [

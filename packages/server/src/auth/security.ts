@@ -8,6 +8,8 @@ const HOST_EXEMPT = new Set(['/health', '/version'])
 
 /** Binary artifact uploads: the only state-changing API calls that are not JSON. */
 const BINARY_UPLOAD = /^\/(api|ajax-api)\/2\.0\/mlflow-artifacts\/(artifacts|mpu\/part)\//
+/** The binary metric batch requires its own (equally preflighted) content type in its handler. */
+const BINARY_METRICS = /^\/(api|ajax-api)\/2\.0\/logbook\/runs\/log-metrics$/
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -66,6 +68,7 @@ function checkJson(c: Context, path: string): void {
   const method = c.req.method
   if (!STATE_CHANGING.has(method) || !isApiPath(path) || path.startsWith('/get-artifact')) return
   if (method === 'PUT' && BINARY_UPLOAD.test(path)) return
+  if (method === 'POST' && BINARY_METRICS.test(path)) return
   if (method === 'DELETE' && !hasBody(c)) return
   const type = c.req.header('content-type')
   if (!type) throw invalidParam('Bad Request. Content-Type header is missing.')

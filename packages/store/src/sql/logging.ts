@@ -1,11 +1,12 @@
 import {
   LIMITS,
-
+  METRIC_COLUMNS_MAX_POINTS,
   invalidParam,
   notFound,
   validateKey,
   validateLength,
   type KeyValue,
+  type Metric,
 } from '@logbook/core'
 import type { Kysely } from 'kysely'
 import type { Database } from '../schema.ts'
@@ -16,8 +17,8 @@ import { toMetricRows, writeMetrics } from './metric-writer.ts'
 import { recordLoggedModelMetrics } from './logged-model-metrics.ts'
 import { recordExperimentKeys } from './ui-keys.ts'
 
-/** Check MLflow's per-request limits and every key before anything is written. */
-function validateBatch(batch: BatchIn): void {
+/** MLflow's per-request count limits of log-batch. */
+function checkBatchLimits(batch: BatchIn): void {
   const { metrics, params, tags } = batch
   const over = (n: number, max: number, what: string) => {
     if (n > max) {
@@ -35,6 +36,11 @@ function validateBatch(batch: BatchIn): void {
       `A batch logging request can contain at most ${LIMITS.batchTotal} total metrics, params and tags. Got ${total}.`,
     )
   }
+}
+
+/** Check every key (and metric timestamp) before anything is written. */
+function checkKeys(batch: BatchIn): void {
+  const { metrics, params } = batch
   const seenKeys = new Set<string>()
   for (const m of metrics) {
     if (!seenKeys.has(m.key)) {
@@ -93,8 +99,21 @@ async function insertParams(trx: Kysely<Database>, runId: number, runUuid: strin
 }
 
 /** log-batch: validate everything, then params, metrics and tags in one transaction. */
-export async function logBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): Promise<void> {
-  validateBatch(batch)
+export function logBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): Promise<void> {
+  checkBatchLimits(batch)
+  return writeBatch(ctx, runUuid, batch)
+}
+
+/** Logbook's bulk metric route: log-batch without MLflow's 1,000-metric cap (the codec has its own). */
+export function logMetrics(ctx: StoreContext, runUuid: string, metrics: Metric[]): Promise<void> {
+  if (metrics.length > METRIC_COLUMNS_MAX_POINTS) {
+    return Promise.reject(invalidParam(`A metric batch can contain at most ${METRIC_COLUMNS_MAX_POINTS} points. Got ${metrics.length} points.`))
+  }
+  return writeBatch(ctx, runUuid, { metrics, params: [], tags: [] })
+}
+
+async function writeBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): Promise<void> {
+  checkKeys(batch)
   const params = batch.params.map(truncateParam)
   const tags = batch.tags.map(normaliseTag)
   const metricKeys = new Set(batch.metrics.map((m) => m.key))
