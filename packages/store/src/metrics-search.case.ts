@@ -93,6 +93,32 @@ export function metricAndSearchCases(fresh: () => Promise<TrackingStore>): void 
     expect((await store.getMetricHistoryJson(id, 'none', 10, undefined)).metricsJson).toBe('[]')
   })
 
+  it('pages JSON and objects alike when pages end on NaN, infinities or (step, timestamp) ties', async () => {
+    const tied = (await store.createRun({ tags: [] })).info.run_id
+    const odd = [Number.POSITIVE_INFINITY, Number.NaN, 0.1, Number.NEGATIVE_INFINITY, 0.30000000000000004]
+    // Five values at each (step, timestamp), then a series whose timestamps fall as steps rise.
+    await log(tied, Array.from({ length: 40 }, (_, i) => ({ key: 't', value: odd[i % 5] as number, timestamp: 7, step: Math.floor(i / 5) })))
+    await log(tied, Array.from({ length: 30 }, (_, i) => ({ key: 'down', value: odd[i % 5] as number, timestamp: 900 - i, step: i })))
+    const norm = (v: unknown) => (v === 'NaN' ? Number.NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)
+    for (const [key, size] of [['t', 1], ['t', 3], ['down', 2], ['down', 7]] as const) {
+      const objects: unknown[] = []
+      const fromJson: unknown[] = []
+      let token: string | undefined
+      let jsonToken: string | undefined
+      let pages = 0
+      do {
+        const page = await store.getMetricHistory(tied, key, size, token)
+        const json = await store.getMetricHistoryJson(tied, key, size, jsonToken)
+        objects.push(...page.items)
+        fromJson.push(...(JSON.parse(json.metricsJson) as { value: unknown }[]).map((m) => ({ ...m, value: norm(m.value) })))
+        token = page.nextPageToken
+        jsonToken = json.nextPageToken
+      } while ((token || jsonToken) && ++pages < 100)
+      expect(objects, `${key} by ${size}`).toHaveLength(key === 't' ? 40 : 30)
+      expect(fromJson, `${key} by ${size}`).toEqual(objects)
+    }
+  })
+
   it('orders batches that arrive out of step order by their timestamps', async () => {
     const id = (await store.createRun({ tags: [] })).info.run_id
     const steps = (from: number, ts: (s: number) => number) =>

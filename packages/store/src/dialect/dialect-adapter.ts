@@ -21,10 +21,11 @@ export interface DialectAdapter {
   /** Hot read path: run a compiled query and get rows as arrays (no per-row objects). */
   selectArrays(trx: Kysely<Database>, query: CompiledQuery): Promise<unknown[][]>
   /**
-   * Hot read path: a query yielding one row `{ json }`, the JSON array of MLflow metric objects for
-   * the rows of `page` (columns step, timestamp, value, is_nan); undefined where JS encoding is faster.
+   * Hot read path: a query yielding one row `{ json, n }`, the JSON array of MLflow metric objects
+   * for the rows of `page` (columns step, timestamp, value, is_nan) and their count; undefined where
+   * JS encoding is faster.
    */
-  metricJsonArray(page: SelectQueryBuilder<Database, 'metrics', MetricColumns>, key: string): RawBuilder<{ json: string }> | undefined
+  metricJsonArray(page: SelectQueryBuilder<Database, 'metrics', MetricColumns>, key: string): RawBuilder<{ json: string; n: number }> | undefined
   /** Case-sensitive LIKE / case-insensitive ILIKE of an SQL expression against a pattern. */
   like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean): RawBuilder<unknown>
   /** Run migrations (or anything) while holding a cross-process lock. */

@@ -111,11 +111,11 @@ export function createSqliteAdapter(path: string): DialectAdapter {
     // values become MLflow's strings. 1M points in ~0.25 s (physical-limits.md §1).
     metricJsonArray(page, key) {
       const max = sql.raw('1.7976931348623157e308')
-      return sql<{ json: string }>`select coalesce(json_group_array(json_object(
+      return sql<{ json: string; n: number }>`select coalesce(json_group_array(json_object(
           'key', ${key},
           'value', case when p.is_nan = 1 then 'NaN' when p.value > ${max} then 'Infinity'
             when p.value < -${max} then '-Infinity' else p.value end,
-          'timestamp', p.timestamp, 'step', p.step)), '[]') as json
+          'timestamp', p.timestamp, 'step', p.step)), '[]') as json, count(*) as n
         from (${page}) as p`
     },
     like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean) {

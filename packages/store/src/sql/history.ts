@@ -1,4 +1,4 @@
-import { invalidParam, decodePageToken, encodeMetricArray, encodePageToken, type Metric, type Page } from '@logbook/core'
+import { invalidParam, decodeDouble, decodePageToken, encodeMetricArray, encodePageToken, type Metric, type Page } from '@logbook/core'
 import type { RunMetric } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 
@@ -11,11 +11,12 @@ interface Cursor {
 function decodeCursor(token: string | undefined): Cursor | undefined {
   if (token === undefined || token === '') return undefined
   const c = decodePageToken(token)
-  const k = c?.k
-  if (!c || (c.m !== 's' && c.m !== 't') || !Array.isArray(k) || k.length !== 4 || !k.every((x) => typeof x === 'number')) {
+  // Infinite values travel as MLflow's strings (JSON has no literal for them).
+  const k = Array.isArray(c?.k) ? (c.k as unknown[]).map((x) => (typeof x === 'string' ? decodeDouble(x) : x)) : undefined
+  if (!c || (c.m !== 's' && c.m !== 't') || !k || k.length !== 4 || !k.every((x) => typeof x === 'number')) {
     throw invalidParam(`Invalid page token: '${token.slice(0, 100)}'`)
   }
-  return c as unknown as Cursor
+  return { m: c.m, k: k as Cursor['k'] }
 }
 
 async function keyId(ctx: StoreContext, key: string): Promise<number | undefined> {
@@ -33,8 +34,9 @@ async function runIds(ctx: StoreContext, runUuids: string[]): Promise<Map<string
 }
 
 type HistoryQuery = ReturnType<typeof pageQuery>
+type Columns = readonly ['step' | 'timestamp', 'step' | 'timestamp', 'value', 'is_nan']
 
-function pageQuery(ctx: StoreContext, runId: number, keyId: number, cols: readonly ['step' | 'timestamp', 'step' | 'timestamp', 'value', 'is_nan'], cursor: Cursor | undefined) {
+function pageQuery(ctx: StoreContext, runId: number, keyId: number, cols: Columns, cursor: Cursor | undefined) {
   let q = ctx.db
     .selectFrom('metrics')
     .select(['step', 'timestamp', 'value', 'is_nan'])
@@ -61,7 +63,7 @@ async function planHistory(
   key: string,
   maxResults: number | undefined,
   pageToken: string | undefined,
-): Promise<{ q: HistoryQuery; mode: 's' | 't'; limit: number | undefined } | undefined> {
+): Promise<{ q: HistoryQuery; mode: 's' | 't'; limit: number | undefined; runId: number; keyId: number; cols: Columns } | undefined> {
   const cursor = decodeCursor(pageToken)
   const [ids, kid] = await Promise.all([runIds(ctx, [runUuid]), keyId(ctx, key)])
   const runId = ids.get(runUuid)
@@ -74,14 +76,15 @@ async function planHistory(
     .executeTakeFirst()
   const mode = cursor?.m ?? (latest?.ordered === 0 ? 't' : 's')
   const cols = mode === 's' ? (['step', 'timestamp', 'value', 'is_nan'] as const) : (['timestamp', 'step', 'value', 'is_nan'] as const)
-  return { q: pageQuery(ctx, runId, kid, cols, cursor), mode, limit: maxResults && maxResults > 0 ? maxResults : undefined }
+  return { q: pageQuery(ctx, runId, kid, cols, cursor), mode, limit: maxResults && maxResults > 0 ? maxResults : undefined, runId, keyId: kid, cols }
 }
 
 type Row = [number, number, number, number]
 
 function nextToken(mode: 's' | 't', last: Row | undefined, more: boolean): string | undefined {
   if (!more || !last) return undefined
-  return encodePageToken({ m: mode, k: mode === 's' ? last : [last[1], last[0], last[2], last[3]] })
+  const k = mode === 's' ? last : [last[1], last[0], last[2], last[3]]
+  return encodePageToken({ m: mode, k: k.map((x) => (Number.isFinite(x) ? x : String(x))) })
 }
 
 type Plan = NonNullable<Awaited<ReturnType<typeof planHistory>>>
@@ -130,11 +133,21 @@ export async function getMetricHistoryJson(
     const result = await readPage(ctx, plan, key)
     return { metricsJson: encodeMetricArray(result.items), nextPageToken: result.nextPageToken }
   }
-  const [{ json: metricsJson } = { json: '[]' }] = (await json.execute(ctx.db)).rows
-  if (!limit) return { metricsJson }
-  // The page's last row and whether another follows: two entries after skipping limit - 1.
-  const tail = (await ctx.adapter.selectArrays(ctx.db, q.limit(2).offset(limit - 1).compile())) as Row[]
-  return { metricsJson, nextPageToken: nextToken(mode, tail[0], tail.length > 1) }
+  const [{ json: metricsJson, n } = { json: '[]', n: 0 }] = (await json.execute(ctx.db)).rows
+  if (!limit || n < limit) return { metricsJson }
+  // The page's last point, read back from the JSON's tail (its doubles are exact round-trip
+  // renderings), then one index seek for whether anything follows it: no second scan of the page.
+  const last = lastPoint(metricsJson)
+  const cursor: Cursor = { m: mode, k: mode === 's' ? last : [last[1], last[0], last[2], last[3]] }
+  const more = await ctx.adapter.selectArrays(ctx.db, pageQuery(ctx, plan.runId, plan.keyId, plan.cols, cursor).limit(1).compile())
+  return { metricsJson, nextPageToken: nextToken(mode, last, more.length > 0) }
+}
+
+/** [step, timestamp, value, is_nan] of the last object of a history page's JSON (NaN stored as 0). */
+function lastPoint(json: string): Row {
+  const m = JSON.parse(json.slice(json.lastIndexOf('{"key":'), -1)) as { value: unknown; timestamp: number; step: number }
+  const isNan = m.value === 'NaN'
+  return [m.step, m.timestamp, isNan ? 0 : (decodeDouble(m.value) as number), isNan ? 1 : 0]
 }
 
 /**

@@ -99,17 +99,17 @@ async function insertParams(trx: Kysely<Database>, runId: number, runUuid: strin
 }
 
 /** log-batch: validate everything, then params, metrics and tags in one transaction. */
-export function logBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): Promise<void> {
+export async function logBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): Promise<void> {
   checkBatchLimits(batch)
-  return writeBatch(ctx, runUuid, batch)
+  await writeBatch(ctx, runUuid, batch)
 }
 
 /** Logbook's bulk metric route: log-batch without MLflow's 1,000-metric cap (the codec has its own). */
-export function logMetrics(ctx: StoreContext, runUuid: string, metrics: Metric[]): Promise<void> {
+export async function logMetrics(ctx: StoreContext, runUuid: string, metrics: Metric[]): Promise<void> {
   if (metrics.length > METRIC_COLUMNS_MAX_POINTS) {
-    return Promise.reject(invalidParam(`A metric batch can contain at most ${METRIC_COLUMNS_MAX_POINTS} points. Got ${metrics.length} points.`))
+    throw invalidParam(`A metric batch can contain at most ${METRIC_COLUMNS_MAX_POINTS} points. Got ${metrics.length} points.`)
   }
-  return writeBatch(ctx, runUuid, { metrics, params: [], tags: [] })
+  await writeBatch(ctx, runUuid, { metrics, params: [], tags: [] })
 }
 
 async function writeBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): Promise<void> {
