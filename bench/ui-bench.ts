@@ -44,12 +44,13 @@ interface Timing {
 const timings: Timing[] = []
 let browser: Browser
 
-/** Time `measure` on a fresh page `reps` times; `setup` runs first on the same page, untimed. */
+/** Time `measure` on a fresh page `reps` times; `setup` runs first and `after` last on the same page, untimed. */
 async function timed(
   what: string,
   server: Timing['server'],
   measure: (page: Page) => Promise<void>,
   setup?: (page: Page) => Promise<void>,
+  after?: (page: Page) => Promise<void>,
 ): Promise<void> {
   const ms: number[] = []
   let note: string | undefined
@@ -60,6 +61,7 @@ async function timed(
       const t = performance.now()
       await measure(p)
       ms.push(Math.round(performance.now() - t))
+      await after?.(p)
     } catch (error) {
       note = `did not finish: ${(error as Error).message.split('\n')[0]}`
       await screenshot(p, `bench-ui-${server}-failed`).catch(() => undefined)
@@ -75,24 +77,22 @@ async function timed(
 
 class SkipLogbook extends Error {}
 
-/** --timeline: the page's API requests in ms since navigation (sent -> finished), printed after each load. */
-function traceRequests(page: Page): () => void {
-  const t0 = performance.now()
-  const sent = new Map<unknown, number>()
-  const lines: string[] = []
-  const at = () => Math.round(performance.now() - t0)
-  page.on('request', (r) => void sent.set(r, at()))
-  page.on('requestfinished', (r) => {
-    const path = new URL(r.url()).pathname.replace(/^\/ajax-api\/2\.0\//, '')
-    const buckets = path.endsWith('metrics/sampled') ? ` (buckets ${String(r.postDataJSON()?.buckets)})` : ''
-    lines.push(`${String(sent.get(r)).padStart(5)} -> ${String(at()).padStart(5)} ${r.method()} ${path}${buckets}`)
+/** --timeline: the page's requests from its resource timing, ms since navigation (sent -> finished), and when it was drawn. */
+async function printTimeline(page: Page): Promise<void> {
+  const { entries, now } = await page.evaluate(() => ({
+    now: performance.now(),
+    entries: performance.getEntriesByType('resource').map((e) => {
+      const r = e as PerformanceResourceTiming
+      return { name: r.name, start: r.startTime, end: r.responseEnd, size: r.encodedBodySize }
+    }),
+  }))
+  const lines = entries.map((e) => {
+    const path = new URL(e.name).pathname.replace(/^\/ajax-api\/2\.0\//, '')
+    return `${String(Math.round(e.start)).padStart(5)} -> ${String(Math.round(e.end)).padStart(5)} ${path} (${Math.round(e.size / 1024)} KiB)`
   })
-  return () => {
-    const api = lines.filter((l) => !l.includes('/assets/'))
-    const runsGets = api.filter((l) => l.includes('runs/get'))
-    const shown = [...api.filter((l) => !l.includes('runs/get')), ...(runsGets.length ? [`${runsGets.length} x runs/get: first ${runsGets[0]}, last ${runsGets[runsGets.length - 1]}`] : [])]
-    log(`timeline (ms since navigation, drawn at ${at()}):\n  ${shown.join('\n  ')}`)
-  }
+  const gets = lines.filter((l) => l.includes('runs/get '))
+  const shown = [...lines.filter((l) => !l.includes('runs/get ')), ...(gets.length > 1 ? [`${gets.length} x runs/get, the last: ${gets.at(-1)}`] : gets)]
+  log(`timeline (ms since navigation; drawn by ${Math.round(now)}):\n  ${shown.join('\n  ')}`)
 }
 
 const median = (xs: number[]): number | undefined => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined)
@@ -165,7 +165,6 @@ async function main(): Promise<void> {
     }
     const chartUrl = `${base}/charts?runs=${chartRuns.join(',')}&metrics=loss`
     await timed(`chart: ${size.chartRuns} runs x ${size.points.toLocaleString('en-US')} points`, 'logbook', async (p) => {
-      const done = args.timeline ? traceRequests(p) : undefined
       await p.goto(chartUrl)
       const figure = p.locator('figure[data-metric="loss"]')
       await figure.locator('canvas').first().waitFor({ timeout: 60_000 })
@@ -174,7 +173,8 @@ async function main(): Promise<void> {
         const loading = Array.from(f?.querySelectorAll('.chart-note') ?? []).some((n) => n.textContent?.includes('loading'))
         return f !== null && !loading && Number(f.getAttribute('data-points')) > 0
       }, undefined, { timeout: 60_000 })
-      done?.()
+    }, undefined, async (p) => {
+      if (args.timeline) await printTimeline(p)
     })
   } catch (error) {
     if (!(error instanceof SkipLogbook)) throw error

@@ -56,13 +56,15 @@ describe('UI support routes', () => {
     const keys = await (await api(`/experiments/keys?experiment_ids=${exp}&experiment_ids=0`, undefined, 'GET')).json()
     expect(keys).toEqual({ params: ['opt'], metrics: ['loss'], tags: ['mlflow.runName'] })
     const res = await api('/metrics/sampled', { run_ids: [runs[1], runs[0]], metric_key: 'loss', buckets: 100, min_x: 0.5, max_x: '2999' })
-    const { series } = (await res.json()) as { series: { run_id: string; total_points: number; sampled: boolean; x: number[]; count: number[]; last: unknown[] }[] }
+    const { series } = (await res.json()) as { series: { run_id: string; total_points: number; sampled: boolean; x: number[]; count: number[]; last: unknown[]; max: unknown[] }[] }
     expect(series.map((s) => s.run_id)).toEqual([runs[1], runs[0]])
     expect(series[0]).toMatchObject({ total_points: 2999, sampled: true })
     expect(series[0]?.x).toHaveLength(100)
     expect(series[0]?.x[0]).toBe(1)
     expect(series[0]?.count.reduce((a, b) => a + b)).toBe(2999)
     expect(series[0]?.last.at(-1)).toBe('NaN')
+    // All-finite lists (JSON.stringify) and lists with NaN (MLflow's strings) in one answer.
+    expect(series[0]?.max.slice(0, 2)).toEqual([1.5, 1 + 1 / 32])
     const byTime = (await (await api('/metrics/sampled', { run_ids: runs[2], metric_key: 'loss', x_axis: 'timestamp', buckets: 10 })).json()) as { series: { x: number[] }[] }
     expect(byTime.series[0]?.x[0]).toBe(1000)
     const none = await (await api('/metrics/sampled', { run_ids: [runs[0]], metric_key: 'nope' })).json()

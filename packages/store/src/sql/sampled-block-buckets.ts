@@ -15,9 +15,21 @@ export interface Piece {
 /** A number as read back (PostgreSQL's json spells non-finite doubles as strings); null stays null. */
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 
-/** Rows of a grouped subquery as one JSON array of arrays: the one spelling that differs between the dialects. */
-function jsonRows(ctx: StoreContext, columns: RawBuilder<unknown>): RawBuilder<unknown> {
-  return ctx.adapter.kind === 'postgres' ? sql`json_agg(json_build_array(${columns}))` : sql`json_group_array(json_array(${columns}))`
+/** A column of a grouped subquery as one JSON array: the one spelling that differs between the dialects. */
+function jsonColumn(ctx: StoreContext, column: RawBuilder<unknown>): RawBuilder<unknown> {
+  return ctx.adapter.kind === 'postgres' ? sql`json_agg(${column})` : sql`json_group_array(${column})`
+}
+
+/** A JSON array as read back: SQLite answers text, node-postgres parses json columns itself. */
+const jsonList = (v: unknown): unknown[] => (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as unknown[]
+
+/** Buckets as parallel arrays (last: null where the last point is NaN), in bucket order. */
+export interface BucketColumns {
+  x: number[]
+  n: number[]
+  mn: (number | null)[]
+  mx: (number | null)[]
+  last: (number | null)[]
 }
 
 /** Blocks per statement when looking up the last point of buckets whose final block is missing. */
@@ -29,14 +41,17 @@ const LOOKUP_CHUNK = 500
  * the floor in both dialects. A bucket's last is the last point of its greatest block; in the same
  * scan it is taken from the block at the bucket's final position (or the range's final block), and
  * looked up afterwards only for buckets that lack that block (gaps in sparse series).
- * The buckets come back as one JSON value: reading ~1,300 rows a series into JS, or joining each
- * bucket to its last block, cost more than the aggregation itself (50 series x 1M points).
+ * Each column comes back as one JSON array (the aggregates of one statement see the rows in the same
+ * order): reading ~1,300 rows a series into JS, or joining each bucket to its last block, cost more
+ * than the aggregation itself (50 series x 1M points).
  */
-export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: number, end: number, k: number): Promise<Piece[]> {
+export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: number, end: number, k: number): Promise<BucketColumns> {
   const base = Math.floor(first / k) * k
   const big = (n: number) => sql`cast(${n} as bigint)`
   const finalSlot = sql`(b.block - ${big(base)}) % ${big(k)} = ${big(k - 1)} or b.block = ${big(end - 1)}`
-  const q = sql<{ buckets: unknown }>`select ${jsonRows(ctx, sql`g.x, g.n, g.mn, g.mx, g.lb, g.lv`)} as buckets
+  // Distinct names: node-postgres keys a row's values by column name.
+  const columns = ['x', 'n', 'mn', 'mx', 'lb', 'lv'].map((c) => sql`${jsonColumn(ctx, sql.ref(`g.${c}`))} as ${sql.ref(c)}`)
+  const q = sql`select ${sql.join(columns)}
     from (select (b.block - ${big(base)}) / ${big(k)} as bucket, min(b.first_step) as x, sum(b.count) as n,
         min(b.min_value) as mn, max(b.max_value) as mx, max(b.block) as lb,
         max(case when ${finalSlot} then (case when b.last_is_nan = 1 then null else b.last_value end) end) as lv
@@ -44,16 +59,20 @@ export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: numbe
       where b.run_id = ${s.runId} and b.key_id = ${s.keyId} and b.block >= ${big(first)} and b.block < ${big(end)}
       group by 1) g`
   const [row] = await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db))
-  const json = row?.[0]
-  const rows = (typeof json === 'string' ? JSON.parse(json) : (json ?? [])) as unknown[][]
-  const pieces: Piece[] = []
-  const missing = new Map<number, Piece>() // greatest block -> its bucket, where that block is not at the final slot
-  for (const [x, n, mn, mx, lb, lv] of rows) {
-    const piece = { x: Number(x), n: Number(n), mn: num(mn), mx: num(mx), last: num(lv) }
-    const last = Number(lb)
-    if ((last - base) % k !== k - 1 && last !== end - 1) missing.set(last, piece)
-    pieces.push(piece)
+  const [x, n, mn, mx, lb, lv] = (row ?? []).map(jsonList)
+  const out: BucketColumns = {
+    x: (x ?? []).map(Number),
+    n: (n ?? []).map(Number),
+    mn: (mn ?? []).map(num),
+    mx: (mx ?? []).map(num),
+    last: (lv ?? []).map(num),
   }
+  // Buckets whose greatest block is not at the final slot: their last point is looked up.
+  const missing = new Map<number, number>() // block -> bucket index
+  ;(lb ?? []).forEach((v, i) => {
+    const block = Number(v)
+    if ((block - base) % k !== k - 1 && block !== end - 1) missing.set(block, i)
+  })
   const blocks = [...missing.keys()]
   for (let i = 0; i < blocks.length; i += LOOKUP_CHUNK) {
     const found = await ctx.db
@@ -64,13 +83,19 @@ export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: numbe
       .where('block', 'in', blocks.slice(i, i + LOOKUP_CHUNK))
       .execute()
     for (const f of found) {
-      const piece = missing.get(Number(f.block))
-      if (piece) piece.last = Number(f.last_is_nan) === 1 ? null : Number(f.last_value)
+      const at = missing.get(Number(f.block))
+      if (at !== undefined) out.last[at] = Number(f.last_is_nan) === 1 ? null : Number(f.last_value)
     }
   }
-  // SQLite's GROUP BY answers in bucket order, PostgreSQL's hash aggregate may not.
-  for (let i = 1; i < pieces.length; i++) {
-    if ((pieces[i] as Piece).x < (pieces[i - 1] as Piece).x) return pieces.sort((a, b) => a.x - b.x)
-  }
-  return pieces
+  return inOrder(out)
+}
+
+/** SQLite's GROUP BY answers in bucket order, PostgreSQL's hash aggregate may not: sort by x if needed. */
+export function inOrder(c: BucketColumns): BucketColumns {
+  let sorted = true
+  for (let i = 1; i < c.x.length && sorted; i++) sorted = (c.x[i] as number) > (c.x[i - 1] as number)
+  if (sorted) return c
+  const order = c.x.map((_, i) => i).sort((a, b) => (c.x[a] as number) - (c.x[b] as number))
+  const pick = <T>(list: T[]): T[] => order.map((i) => list[i] as T)
+  return { x: pick(c.x), n: pick(c.n), mn: pick(c.mn), mx: pick(c.mx), last: pick(c.last) }
 }

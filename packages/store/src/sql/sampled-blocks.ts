@@ -40,8 +40,8 @@ async function edges(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, fi
 /**
  * Buckets of width `width` (whole blocks) over [lo, hi]: the whole blocks summed per bucket in SQL
  * from metric_blocks (one index range of (run_id, key_id, block) per series), plus the points of at
- * most two partial edge blocks, merged into the first and last bucket. A bucket's last is the last
- * point of its greatest piece (pieces never overlap in steps).
+ * most two partial edge blocks, merged into the first and last bucket (or buckets of their own). A
+ * bucket's last is the last point of its greatest piece (pieces never overlap in steps).
  */
 export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, width: number): Promise<Buckets> {
   // First whole block inside [lo, hi] and one past the last. Without minX, lo is the series' first
@@ -49,23 +49,32 @@ export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: numbe
   const first = s.minX === undefined ? Math.floor(lo / METRIC_BLOCK) : Math.ceil(lo / METRIC_BLOCK)
   const end = s.maxX === undefined ? Math.floor(hi / METRIC_BLOCK) + 1 : Math.floor((hi + 1) / METRIC_BLOCK)
   const [whole, edge] = await Promise.all([
-    first < end ? blockBuckets(ctx, s, first, end, width / METRIC_BLOCK) : Promise.resolve([]),
+    first < end ? blockBuckets(ctx, s, first, end, width / METRIC_BLOCK) : Promise.resolve(undefined),
     edges(ctx, s, lo, hi, first, end),
   ])
-  const pieces = edge.length ? [...whole, ...edge].sort((a, b) => a.x - b.x) : whole
-  const out: Buckets = { total_points: 0, sampled: true, x: [], min: [], max: [], last: [], count: [] }
-  let bucket: number | undefined
-  for (const p of pieces) {
-    const b = Math.floor(p.x / width)
-    const i = out.x.length - 1
+  const nan = (v: number | null) => v ?? Number.NaN
+  const out: Buckets = {
+    total_points: 0,
+    sampled: true,
+    x: whole?.x ?? [],
+    min: whole?.mn.map(nan) ?? [],
+    max: whole?.mx.map(nan) ?? [],
+    last: whole?.last.map(nan) ?? [],
+    count: whole?.n ?? [],
+  }
+  for (const n of out.count) out.total_points += n
+  // Edge pieces lie before or after every whole block: each joins the first or last bucket, or is one.
+  for (const p of edge) {
     out.total_points += p.n
-    if (b !== bucket) {
-      bucket = b
-      out.x.push(p.x)
-      out.min.push(p.mn ?? Number.NaN)
-      out.max.push(p.mx ?? Number.NaN)
-      out.last.push(p.last ?? Number.NaN)
-      out.count.push(p.n)
+    const front = out.x.length > 0 && p.x < (out.x[0] as number)
+    const i = front ? 0 : out.x.length - 1
+    if (i < 0 || Math.floor((out.x[i] as number) / width) !== Math.floor(p.x / width)) {
+      const at = front ? 0 : out.x.length
+      out.x.splice(at, 0, p.x)
+      out.min.splice(at, 0, nan(p.mn))
+      out.max.splice(at, 0, nan(p.mx))
+      out.last.splice(at, 0, nan(p.last))
+      out.count.splice(at, 0, p.n)
       continue
     }
     // NaN marks a bucket with no finite value so far (Math.min would spread it).
@@ -73,7 +82,8 @@ export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: numbe
     const mx = out.max[i] as number
     if (p.mn !== null) out.min[i] = Number.isNaN(mn) ? p.mn : Math.min(mn, p.mn)
     if (p.mx !== null) out.max[i] = Number.isNaN(mx) ? p.mx : Math.max(mx, p.mx)
-    out.last[i] = p.last ?? Number.NaN
+    if (front) out.x[i] = p.x
+    else out.last[i] = nan(p.last)
     out.count[i] = (out.count[i] as number) + p.n
   }
   return out

@@ -1,3 +1,4 @@
+import type { CompiledQuery } from 'kysely'
 import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
 import { aggregateBlocks, snappedWidth } from './sampled-blocks.ts'
@@ -43,13 +44,15 @@ async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> 
   if (s.minX !== undefined) base = base.where('step', '>=', s.minX)
   if (s.maxX !== undefined) base = base.where('step', '<=', s.maxX)
   // Counting at most buckets + 1 points (no rows to JS) tells whether the raw points are the answer.
-  const n = await ctx.db.selectFrom(base.select('step').limit(s.buckets + 1).as('h')).select((e) => e.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()
-  if (Number(n.n) <= s.buckets) {
+  // The small queries go through selectArrays: its prepared statements are reused across series.
+  const first = async (q: { compile(): CompiledQuery }) => (await ctx.adapter.selectArrays(ctx.db, q.compile()))[0]?.[0]
+  const n = await first(ctx.db.selectFrom(base.select('step').limit(s.buckets + 1).as('h')).select((e) => e.fn.countAll().as('n')))
+  if (Number(n) <= s.buckets) {
     const raw = base.select(['step', 'value', 'is_nan']).orderBy('step').orderBy('timestamp').orderBy('value')
     return rawBuckets(await ctx.adapter.selectArrays(ctx.db, raw.compile()))
   }
-  const lo = s.minX ?? Number((await base.select('step').orderBy('step').limit(1).executeTakeFirstOrThrow()).step)
-  const hi = s.maxX ?? Number((await base.select('step').orderBy('step', 'desc').limit(1).executeTakeFirstOrThrow()).step)
+  const lo = s.minX ?? Number(await first(base.select('step').orderBy('step').limit(1)))
+  const hi = s.maxX ?? Number(await first(base.select('step').orderBy('step', 'desc').limit(1)))
   // Wide buckets are whole blocks summed from metric_blocks; narrow ones are read from the points.
   const width = snappedWidth(lo, hi, s.buckets)
   return width === undefined ? aggregateSteps(ctx, s, lo, hi) : aggregateBlocks(ctx, s, lo, hi, width)

@@ -1,4 +1,7 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+
+/** How near the viewport (px) a block mounts. */
+const MARGIN = 300
 
 /**
  * One IntersectionObserver for every lazily mounted block: a page with thousands of charts keeps
@@ -12,7 +15,7 @@ function observe(el: Element, onChange: (visible: boolean) => void): () => void 
     (entries) => {
       for (const entry of entries) callbacks.get(entry.target)?.(entry.isIntersecting)
     },
-    { rootMargin: '300px 0px' },
+    { rootMargin: `${MARGIN}px 0px` },
   )
   callbacks.set(el, onChange)
   observer.observe(el)
@@ -34,7 +37,15 @@ export function LazyMount({
 }) {
   const ref = useRef<HTMLDivElement>(null)
   const [visible, setVisible] = useState(false)
-  useEffect(() => (ref.current ? observe(ref.current, setVisible) : undefined), [])
+  // A block already near the viewport mounts before the first paint, without waiting a frame for
+  // the observer's first report (the chart then fetches its series sooner).
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (!el) return undefined
+    const box = el.getBoundingClientRect()
+    if (box.top < window.innerHeight + MARGIN && box.bottom > -MARGIN) setVisible(true)
+    return observe(el, setVisible)
+  }, [])
   return (
     <div ref={ref} className="lazy-block" style={{ minHeight: height }} data-mounted={visible}>
       {visible ? (

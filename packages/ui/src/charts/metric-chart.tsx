@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useLoad } from '../api.ts'
 import { formatNumber } from '../components/format.ts'
 import { loadChartSeries, type ChartRun, type XMode } from './series.ts'
@@ -20,10 +20,10 @@ function xLabel(mode: XMode): string {
   return mode.slice('metric:'.length)
 }
 
-/** Width of an element, following resizes. */
+/** Width of an element, following resizes; measured before the first paint. */
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0)
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current
     if (!el) return
     setWidth(Math.floor(el.clientWidth))

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { withAlpha } from './colors.ts'
@@ -142,10 +142,16 @@ export function UplotView(props: {
   const callbacks = useRef(props)
   callbacks.current = props
   const theme = useThemeVersion()
-  useEffect(() => {
+  // What the canvas shows of the runs: their ids and colours. Names (labels) arrive later on pages
+  // that draw while the runs load; they are not drawn, so they do not rebuild the plot.
+  const latestRuns = useRef(runs)
+  latestRuns.current = runs
+  const drawnRuns = runs.map((r) => `${r.id} ${r.color}`).join(',')
+  // Built before the browser paints: the figure's first paint already has the drawn chart.
+  useLayoutEffect(() => {
     const el = ref.current
     if (!el || options.width <= 0) return
-    const built = buildPlot(runs, series, options)
+    const built = buildPlot(latestRuns.current, series, options)
     const grid = cssVar('--border', '#ddd')
     const text = cssVar('--fg-muted', '#666')
     const axis = {
@@ -213,6 +219,6 @@ export function UplotView(props: {
       plot.over.removeEventListener('dblclick', reset)
       plot.destroy()
     }
-  }, [runs, series, options, theme])
+  }, [drawnRuns, series, options, theme])
   return <div ref={ref} className="uplot-host" />
 }
