@@ -58,7 +58,8 @@ function Page() {
   }
   for (const route of ROUTES) {
     const params = matchPath(route.pattern, path)
-    if (params) return <Suspense fallback={<main className="page" />}>{route.render(params)}</Suspense>
+    // One boundary per route: a page still loading replaces the previous page instead of hiding it.
+    if (params) return <Suspense key={route.pattern} fallback={<main className="page" />}>{route.render(params)}</Suspense>
   }
   return <NotFound path={path} />
 }
