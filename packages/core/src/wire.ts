@@ -84,9 +84,10 @@ export function encodeMetricArray(metrics: readonly Metric[]): string {
 
 /** `{"metrics": [...], "next_page_token": ...}` from an encoded array, omitting empty parts as MLflow does. */
 export function metricPageJson(metricsJson: string, nextPageToken?: string): string {
-  const list = metricsJson === '[]' ? '' : `"metrics":${metricsJson}`
   const token = nextPageToken ? `"next_page_token":${JSON.stringify(nextPageToken)}` : ''
-  return `{${[list, token].filter(Boolean).join(',')}}`
+  if (metricsJson === '[]') return `{${token}}`
+  // Concatenation, not join(): a 2 MB page is not copied into a new flat string before it is sent.
+  return `{"metrics":${metricsJson}${token ? `,${token}` : ''}}`
 }
 
 /** Opaque page tokens: base64url of a small JSON object. */
