@@ -23,13 +23,22 @@ function jsonColumn(ctx: StoreContext, column: RawBuilder<unknown>): RawBuilder<
 /** A JSON array as read back: SQLite answers text, node-postgres parses json columns itself. */
 const jsonList = (v: unknown): unknown[] => (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as unknown[]
 
-/** Buckets as parallel arrays (last: null where the last point is NaN), in bucket order. */
+/** Buckets as parallel arrays in bucket order; NaN where a bucket has no finite min/max or its last point is NaN. */
 export interface BucketColumns {
   x: number[]
   n: number[]
-  mn: (number | null)[]
-  mx: (number | null)[]
-  last: (number | null)[]
+  mn: number[]
+  mx: number[]
+  last: number[]
+}
+
+/** The numbers of a parsed JSON array, in place: null becomes NaN, strings (PostgreSQL's "Infinity") numbers. */
+function numbers(list: unknown[]): number[] {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]
+    if (typeof v !== 'number') list[i] = v === null || v === undefined ? Number.NaN : Number(v)
+  }
+  return list as number[]
 }
 
 /** Blocks per statement when looking up the last point of buckets whose final block is missing. */
@@ -59,18 +68,11 @@ export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: numbe
       where b.run_id = ${s.runId} and b.key_id = ${s.keyId} and b.block >= ${big(first)} and b.block < ${big(end)}
       group by 1) g`
   const [row] = await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db))
-  const [x, n, mn, mx, lb, lv] = (row ?? []).map(jsonList)
-  const out: BucketColumns = {
-    x: (x ?? []).map(Number),
-    n: (n ?? []).map(Number),
-    mn: (mn ?? []).map(num),
-    mx: (mx ?? []).map(num),
-    last: (lv ?? []).map(num),
-  }
+  const [x, n, mn, mx, lb, lv] = (row ?? []).map((v) => numbers(jsonList(v)))
+  const out: BucketColumns = { x: x ?? [], n: n ?? [], mn: mn ?? [], mx: mx ?? [], last: lv ?? [] }
   // Buckets whose greatest block is not at the final slot: their last point is looked up.
   const missing = new Map<number, number>() // block -> bucket index
-  ;(lb ?? []).forEach((v, i) => {
-    const block = Number(v)
+  ;(lb ?? []).forEach((block, i) => {
     if ((block - base) % k !== k - 1 && block !== end - 1) missing.set(block, i)
   })
   const blocks = [...missing.keys()]
@@ -84,7 +86,7 @@ export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: numbe
       .execute()
     for (const f of found) {
       const at = missing.get(Number(f.block))
-      if (at !== undefined) out.last[at] = Number(f.last_is_nan) === 1 ? null : Number(f.last_value)
+      if (at !== undefined) out.last[at] = Number(f.last_is_nan) === 1 ? Number.NaN : Number(f.last_value)
     }
   }
   return inOrder(out)

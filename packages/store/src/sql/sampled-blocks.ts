@@ -57,9 +57,9 @@ export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: numbe
     total_points: 0,
     sampled: true,
     x: whole?.x ?? [],
-    min: whole?.mn.map(nan) ?? [],
-    max: whole?.mx.map(nan) ?? [],
-    last: whole?.last.map(nan) ?? [],
+    min: whole?.mn ?? [],
+    max: whole?.mx ?? [],
+    last: whole?.last ?? [],
     count: whole?.n ?? [],
   }
   for (const n of out.count) out.total_points += n
