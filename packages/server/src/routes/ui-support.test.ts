@@ -71,6 +71,14 @@ describe('UI support routes', () => {
     expect(none).toEqual({ series: [] })
   })
 
+  it('metrics/sampled writes non-finite values as MLflow does, in place among finite ones', async () => {
+    const run = await store.createRun({ experimentId: await store.createExperiment('non-finite'), tags: [] })
+    const values = [1.5, Number.POSITIVE_INFINITY, Number.NaN, Number.NEGATIVE_INFINITY, 0.1 + 0.2, Number.NaN]
+    await store.logBatch(run.info.run_id, { metrics: values.map((value, step) => ({ key: 'v', value, timestamp: 1, step })), params: [], tags: [] })
+    const text = await (await api('/metrics/sampled', { run_ids: [run.info.run_id], metric_key: 'v' })).text()
+    expect(text).toContain('"last":[1.5,"Infinity","NaN","-Infinity",0.30000000000000004,"NaN"]')
+  })
+
   const bad: [string, string, unknown, RegExp, string?][] = [
     ['table without experiments', '/runs/table', { experiment_ids: [] }, /experiment_ids/],
     ['table with a bad filter', '/runs/table', { experiment_ids: ['0'], filter: 'metrics.loss <' }, /filter/i],
