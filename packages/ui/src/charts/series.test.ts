@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pairByStep, smooth, type RunSeries } from './series.ts'
+import { pairByStep, smooth, takePreload, type RunSeries } from './series.ts'
 
 const series = (x: number[], last: number[]): RunSeries => ({
   runId: 'r',
@@ -36,5 +36,36 @@ describe('pairByStep', () => {
     const paired = pairByStep(loss, acc)
     expect(paired.x).toEqual([0.5, 0.7, 0.9])
     expect(paired.last).toEqual([0.3, 0.2, 1])
+  })
+})
+
+describe('takePreload', () => {
+  const body = { run_ids: ['a', 'b'], metric_key: 'loss', x_axis: 'step' as const, buckets: 1000 }
+  const answer = { series: [{ run_id: 'a', total_points: 1, sampled: false, x: [0], min: [1], max: [1], last: [1] }] }
+  const preload = (over: Partial<typeof body> = {}, text: string | null = JSON.stringify(answer)) => {
+    ;(globalThis as { __logbookPreload?: unknown }).__logbookPreload = { body: { ...body, ...over }, response: Promise.resolve(text) }
+  }
+
+  it('hands the preloaded answer to the same request, about the same bucket count, once', async () => {
+    preload({ buckets: 1100 })
+    expect(await takePreload(body)).toEqual(answer)
+    expect(await takePreload(body)).toBeUndefined()
+  })
+
+  it('leaves other requests, and a failed preload, to the chart; only the first request may take it', async () => {
+    const cases: [Partial<typeof body>, Parameters<typeof takePreload>[0]][] = [
+      [{ metric_key: 'acc' }, body],
+      [{ run_ids: ['b', 'a'] }, body],
+      [{ buckets: 500 }, body],
+      [{}, { ...body, min_x: 1, max_x: 5 }],
+      [{}, { ...body, x_axis: 'timestamp' }],
+    ]
+    for (const [over, asked] of cases) {
+      preload(over)
+      expect(await takePreload(asked)).toBeUndefined()
+      expect(await takePreload(body)).toBeUndefined()
+    }
+    preload({}, null)
+    expect(await takePreload(body)).toBeUndefined()
   })
 })
