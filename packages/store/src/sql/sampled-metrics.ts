@@ -75,6 +75,9 @@ export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery):
   for (const uuid of uuids) {
     const run = byUuid.get(uuid)
     if (!run) continue
+    // SQLite answers synchronously: between series, let the server's other requests (the UI's
+    // bundle, runs/get) move, or 50 series x 1M points hold them all for the whole request.
+    if (out.length > 0) await new Promise((resolve) => setImmediate(resolve))
     const ref: SeriesRef = { runId: run.id, keyId, buckets: q.buckets, minX: q.minX, maxX: q.maxX }
     const buckets = q.xAxis === 'step' ? await sampleBySteps(ctx, ref) : await sampleByTimestamp(ctx, ref)
     out.push({ run_id: uuid, metric_key: q.metricKey, ...buckets })

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import { bandExtent, drawBands, type Band } from './bands.ts'
 import { withAlpha } from './colors.ts'
 import { smooth, type ChartRun, type RunSeries } from './series.ts'
 
@@ -36,7 +37,7 @@ function dedupe(s: RunSeries): RunSeries {
 const clean = (values: number[], logY: boolean): (number | null)[] =>
   values.map((v) => (!Number.isFinite(v) || (logY && v <= 0) ? null : v))
 
-/** uPlot's aligned data and series config for some runs: a line per run, a min..max band where sampled. */
+/** uPlot's aligned data and series config for some runs: a line per run; a min..max band (drawn by bands.ts) where sampled. */
 export function buildPlot(
   runs: ChartRun[],
   series: RunSeries[],
@@ -44,12 +45,12 @@ export function buildPlot(
 ): {
   data: uPlot.AlignedData
   series: uPlot.Series[]
-  bands: uPlot.Band[]
+  bands: Band[]
   lineIndex: Map<string, number>
 } {
   const tables: uPlot.AlignedData[] = []
   const config: uPlot.Series[] = [{}]
-  const bands: uPlot.Band[] = []
+  const bands: Band[] = []
   const lineIndex = new Map<string, number>()
   let column = 1
   for (const run of runs) {
@@ -67,32 +68,10 @@ export function buildPlot(
       ...(opts.pointsOnly ? { paths: () => null } : {}),
     })
     lineIndex.set(run.id, column)
+    tables.push([s.x, line] as uPlot.AlignedData)
+    column += 1
     if (s.sampled && !opts.pointsOnly) {
-      tables.push([
-        s.x,
-        line,
-        clean(s.min, opts.logY),
-        clean(s.max, opts.logY),
-      ] as uPlot.AlignedData)
-      config.push({
-        label: `${run.name} min`,
-        stroke: 'transparent',
-        width: 0,
-        spanGaps: true,
-        points: { show: false },
-      })
-      config.push({
-        label: `${run.name} max`,
-        stroke: 'transparent',
-        width: 0,
-        spanGaps: true,
-        points: { show: false },
-      })
-      bands.push({ series: [column + 2, column + 1], fill: withAlpha(run.color, 0.28) })
-      column += 3
-    } else {
-      tables.push([s.x, line] as uPlot.AlignedData)
-      column += 1
+      bands.push({ x: s.x, min: clean(s.min, opts.logY), max: clean(s.max, opts.logY), fill: withAlpha(run.color, 0.28) })
     }
   }
   const data =
@@ -152,6 +131,7 @@ export function UplotView(props: {
     const el = ref.current
     if (!el || options.width <= 0) return
     const built = buildPlot(latestRuns.current, series, options)
+    const extent = bandExtent(built.bands)
     const grid = cssVar('--border', '#ddd')
     const text = cssVar('--fg-muted', '#666')
     const axis = {
@@ -172,7 +152,16 @@ export function UplotView(props: {
               ? { range: (): uPlot.Range.MinMax => [options.range![0], options.range![1]] }
               : {}),
           },
-          y: options.logY ? { distr: 3, log: 10 } : {},
+          // uPlot's default y range, widened to the bands (they are not series).
+          y: {
+            ...(options.logY ? { distr: 3, log: 10 } : {}),
+            range: (_u, dataMin, dataMax): uPlot.Range.MinMax => {
+              const lo = extent ? Math.min(dataMin ?? extent[0], extent[0]) : dataMin
+              const hi = extent ? Math.max(dataMax ?? extent[1], extent[1]) : dataMax
+              if (lo === null || hi === null) return [null, null]
+              return options.logY ? uPlot.rangeLog(lo, hi, 10, false) : uPlot.rangeNum(lo, hi, 0.1, true)
+            },
+          },
         },
         axes: [
           {
@@ -185,8 +174,9 @@ export function UplotView(props: {
           { ...axis, size: 56 },
         ],
         series: built.series,
-        bands: built.bands,
         hooks: {
+          // After the grid, before the lines.
+          drawAxes: [(u) => drawBands(u, built.bands)],
           setSelect: [
             (u) => {
               if (u.select.width > 4) {
