@@ -1,20 +1,36 @@
 import type uPlot from 'uplot'
 
-/** One sampled run's min..max band: its own x values and edges (null = gap, joined over). */
+/**
+ * One sampled run's min..max band: its own x values and edges. Only points whose both edges can be
+ * drawn count (finite; positive on a log scale); the others are gaps, joined over.
+ */
 export interface Band {
   x: number[]
-  min: (number | null)[]
-  max: (number | null)[]
+  min: number[]
+  max: number[]
   fill: string
 }
 
-/** The smallest and largest band edge values (finite, positive on a log scale); undefined without any. */
-export function bandExtent(bands: Band[]): [number, number] | undefined {
+/** The indexes of a band's drawable points. */
+function drawable(b: Band, logY: boolean): number[] {
+  const idx: number[] = []
+  for (let i = 0; i < b.x.length; i++) {
+    const lo = b.min[i]!
+    const hi = b.max[i]!
+    if (Number.isFinite(lo) && Number.isFinite(hi) && (!logY || lo > 0)) idx.push(i)
+  }
+  return idx
+}
+
+/** The smallest and largest drawable band edge values; undefined without any. */
+export function bandExtent(bands: Band[], logY: boolean): [number, number] | undefined {
   let lo = Infinity
   let hi = -Infinity
   for (const b of bands) {
-    for (const v of b.min) if (v !== null && v < lo) lo = v
-    for (const v of b.max) if (v !== null && v > hi) hi = v
+    for (const i of drawable(b, logY)) {
+      if (b.min[i]! < lo) lo = b.min[i]!
+      if (b.max[i]! > hi) hi = b.max[i]!
+    }
   }
   return lo <= hi ? [lo, hi] : undefined
 }
@@ -24,7 +40,7 @@ export function bandExtent(bands: Band[]): [number, number] | undefined {
  * the plot area. uPlot's own bands need two extra series a run and a clip path per band, which
  * took most of the drawing time of 50 sampled runs.
  */
-export function drawBands(u: uPlot, bands: Band[]): void {
+export function drawBands(u: uPlot, bands: Band[], logY: boolean): void {
   const ctx = u.ctx
   const { left, top, width, height } = u.bbox
   ctx.save()
@@ -32,8 +48,7 @@ export function drawBands(u: uPlot, bands: Band[]): void {
   ctx.rect(left, top, width, height)
   ctx.clip()
   for (const b of bands) {
-    const idx: number[] = []
-    for (let i = 0; i < b.x.length; i++) if (b.min[i] !== null && b.max[i] !== null) idx.push(i)
+    const idx = drawable(b, logY)
     if (idx.length === 0) continue
     ctx.beginPath()
     for (let j = 0; j < idx.length; j++) {

@@ -34,7 +34,14 @@ interface WireSampled {
   last: WireNumber[]
 }
 
-const num = (v: WireNumber): number => toNumber(v) ?? Number.NaN
+/** The numbers of a decoded JSON list, converted in place (MLflow's "NaN"/"Infinity" strings included). */
+function numbers(list: (WireNumber | null)[]): number[] {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]
+    if (typeof v !== 'number') list[i] = toNumber(v) ?? Number.NaN
+  }
+  return list as number[]
+}
 
 /** Results are kept so a chart that scrolls out and back in does not fetch again. */
 const cache = new Map<string, RunSeries[]>()
@@ -114,10 +121,10 @@ export async function fetchSampled(
       runId: s.run_id,
       sampled: s.sampled,
       totalPoints: s.total_points,
-      x: s.x.map(Number),
-      last: s.last.map(num),
-      min: s.min.map(num),
-      max: s.max.map(num),
+      x: numbers(s.x),
+      last: numbers(s.last),
+      min: numbers(s.min),
+      max: numbers(s.max),
     }))
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
   cache.set(cacheKey, series)

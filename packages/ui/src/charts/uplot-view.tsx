@@ -71,7 +71,7 @@ export function buildPlot(
     tables.push([s.x, line] as uPlot.AlignedData)
     column += 1
     if (s.sampled && !opts.pointsOnly) {
-      bands.push({ x: s.x, min: clean(s.min, opts.logY), max: clean(s.max, opts.logY), fill: withAlpha(run.color, 0.28) })
+      bands.push({ x: s.x, min: s.min, max: s.max, fill: withAlpha(run.color, 0.28) })
     }
   }
   const data =
@@ -131,7 +131,7 @@ export function UplotView(props: {
     const el = ref.current
     if (!el || options.width <= 0) return
     const built = buildPlot(latestRuns.current, series, options)
-    const extent = bandExtent(built.bands)
+    const extent = bandExtent(built.bands, options.logY)
     const grid = cssVar('--border', '#ddd')
     const text = cssVar('--fg-muted', '#666')
     const axis = {
@@ -176,7 +176,7 @@ export function UplotView(props: {
         series: built.series,
         hooks: {
           // After the grid, before the lines.
-          drawAxes: [(u) => drawBands(u, built.bands)],
+          drawAxes: [(u) => drawBands(u, built.bands, options.logY)],
           setSelect: [
             (u) => {
               if (u.select.width > 4) {
