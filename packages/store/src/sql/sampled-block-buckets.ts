@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely'
 import type { StoreContext } from './context.ts'
 import type { SeriesRef } from './sampled-buckets.ts'
 
-/** A piece of a bucket (whole blocks summed, or a partial edge block's points); x is its first step. */
+/** The points of a partial edge block summed (sampled-blocks.ts merges it into a bucket); x is its first step. */
 export interface Piece {
   x: number
   n: number
