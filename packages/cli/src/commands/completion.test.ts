@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { requireComponent } from '../../../store/src/testing/require-component.ts'
 import { COMMAND_TABLE } from '../command-table.ts'
 import { runCli } from '../testing/run-cli.ts'
 
@@ -66,5 +70,48 @@ describe('logbook completion', () => {
     expect(complete('logbook runs list --vi')).toEqual(['--view'])
     expect(complete('logbook runs list --view d')).toEqual(['deleted'])
     expect(complete('logbook db upgrade --b')).toEqual(['--backend-store-uri'])
+  }, 300_000)
+})
+
+const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0
+const fishReady = requireComponent('fish', has('fish'), 'fish is not installed (apt-get install fish)')
+const zshReady = requireComponent('zsh', has('zsh'), 'zsh is not installed (apt-get install zsh)')
+
+describe('logbook completion in fish and zsh', () => {
+  it.skipIf(!fishReady)('completes words when sourced into fish', async () => {
+    const fish = await runCli(['completion', 'fish'])
+    const dir = mkdtempSync(join(tmpdir(), 'logbook-fish-'))
+    try {
+      const file = join(dir, 'logbook.fish')
+      writeFileSync(file, fish.stdout)
+      expect(spawnSync('fish', ['-n', file]).status).toBe(0)
+      const complete = (line: string) => {
+        const res = spawnSync('fish', ['-c', `source ${file}; complete -C '${line}'`], { env: { ...process.env, HOME: dir } })
+        expect(res.status, res.stderr.toString()).toBe(0)
+        return res.stdout.toString().trim().split('\n').map((l) => l.split('\t')[0])
+      }
+      expect(complete('logbook ru')).toEqual(['runs'])
+      expect(complete('logbook runs ')).toEqual(['delete', 'describe', 'list', 'restore', 'search'])
+      expect(complete('logbook runs list --vi')).toEqual(['--view'])
+      expect(complete('logbook runs list --view ')).toEqual(['active', 'all', 'deleted'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
+
+  it.skipIf(!zshReady)('loads into zsh\'s completion system as the completer of logbook', async () => {
+    const zsh = await runCli(['completion', 'zsh'])
+    const dir = mkdtempSync(join(tmpdir(), 'logbook-zsh-'))
+    try {
+      const file = join(dir, '_logbook')
+      writeFileSync(file, zsh.stdout)
+      expect(spawnSync('zsh', ['-n', file]).status).toBe(0)
+      const script = `autoload -Uz compinit && compinit -u -d ${dir}/.zcompdump && source ${file} && print -- $_comps[logbook]`
+      const res = spawnSync('zsh', ['-f', '-c', script], { env: { ...process.env, HOME: dir } })
+      expect(res.stderr.toString()).toBe('')
+      expect(res.stdout.toString().trim()).toBe('_logbook')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 300_000)
 })
