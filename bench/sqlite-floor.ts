@@ -1,0 +1,92 @@
+/**
+ * The floor of SQLite ingest on this machine, without Logbook: better-sqlite3 alone inserting the
+ * bench's pattern (8 runs x 10 keys, 1,000-point batches of 100 steps, one transaction each) into
+ * Logbook's `metrics` table (WITHOUT ROWID, 6-column primary key) with Logbook's statement (500-row
+ * `INSERT ... ON CONFLICT DO NOTHING`), WAL and synchronous=NORMAL. Run with and without a worker
+ * thread doing PASSIVE checkpoints (what packages/store/src/dialect/sqlite-checkpointer.ts does).
+ * Whatever the server adds (HTTP, JSON, validation, latest_metrics, metric_blocks) comes on top.
+ *
+ *   npx tsx bench/sqlite-floor.ts [--batches 3000] [--reps 3]
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+
+const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '3000' }, reps: { type: 'string', default: '3' } } })
+const BATCHES = Number(args.batches)
+const ROWS = 500
+
+async function once(dir: string, checkpointer: boolean): Promise<{ wall: number; commit: number }> {
+  const path = join(dir, `floor-${checkpointer}.db`)
+  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true })
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('cache_size = -65536')
+  db.exec(`create table metrics (run_id bigint not null, key_id bigint not null, step bigint not null,
+    timestamp bigint not null, value double precision not null, is_nan smallint not null,
+    primary key (run_id, key_id, step, timestamp, value, is_nan)) without rowid`)
+  let worker: Worker | undefined
+  if (checkpointer) {
+    db.pragma('wal_autocheckpoint = 4000')
+    const module = createRequire(import.meta.url).resolve('better-sqlite3')
+    const program = `const { workerData } = require('node:worker_threads'); const D = require(workerData.module);
+      const db = new D(workerData.path); setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)') } catch {} }, 20)`
+    worker = new Worker(program, { eval: true, workerData: { path, module } })
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  const insert = db.prepare(`insert into metrics values ${Array(ROWS).fill('(?,?,?,?,?,?)').join(',')} on conflict do nothing`)
+  const begin = db.prepare('begin immediate')
+  const commit = db.prepare('commit')
+  const params = new Array<number>(ROWS * 6).fill(0)
+  let seed = 1
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+  let commitMs = 0
+  const t0 = performance.now()
+  for (let b = 0; b < BATCHES; b++) {
+    const run = (b % 8) + 1
+    const base = Math.floor(b / 8) * 100
+    begin.run()
+    let k = 0
+    for (let key = 1; key <= 10; key++) {
+      for (let s = 0; s < 100; s++) {
+        params[k++] = run
+        params[k++] = key
+        params[k++] = base + s
+        params[k++] = 1.7e12 + base + s
+        params[k++] = rand()
+        params[k++] = 0
+        if (k === params.length) {
+          insert.run(params)
+          k = 0
+        }
+      }
+    }
+    const t1 = performance.now()
+    commit.run()
+    commitMs += performance.now() - t1
+    // Let the checkpointer's messages and timers run, as a server's event loop would.
+    if (b % 20 === 0) await new Promise((r) => setImmediate(r))
+  }
+  const wall = (performance.now() - t0) / BATCHES
+  await worker?.terminate()
+  db.close()
+  return { wall, commit: commitMs / BATCHES }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'logbook-sqlite-floor-'))
+try {
+  for (let rep = 1; rep <= Number(args.reps); rep++) {
+    for (const checkpointer of [false, true]) {
+      const r = await once(dir, checkpointer)
+      const label = checkpointer ? 'checkpointer thread' : 'auto checkpoint    '
+      console.log(`rep ${rep} ${label}: ${r.wall.toFixed(2)} ms per 1,000-point batch (commit ${r.commit.toFixed(2)} ms) = ${Math.round(1e6 / r.wall).toLocaleString('en')} points/s`)
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
