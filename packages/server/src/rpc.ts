@@ -28,11 +28,10 @@ export function rpcRaw(
   path: string,
   handler: (body: unknown, c: Context) => Promise<unknown>,
   prefixes: readonly string[] = API_PREFIXES,
-  read: (c: Context) => Promise<unknown> = readRequest,
 ): void {
   for (const prefix of prefixes) {
     app.on(method, `${prefix}${path}`, async (c) => {
-      const result = await handler(await read(c), c)
+      const result = await handler(await readRequest(c), c)
       return result instanceof Response ? result : json(result ?? {})
     })
   }

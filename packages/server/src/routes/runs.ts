@@ -1,8 +1,7 @@
 import type { Hono } from 'hono'
 import { fastMetrics, invalidParam, parseRequest, parseRunFilter, parseRunOrderBy, requests as r, type KeyValue } from '@logbook/core'
 import type { TrackingStore } from '@logbook/store'
-import { readBatchRequest } from '../middleware/request-body.ts'
-import { API_PREFIXES, rpc, rpcRaw } from '../rpc.ts'
+import { rpc, rpcRaw } from '../rpc.ts'
 import { searchMaxResults } from './experiments.ts'
 
 /** MLflow's clients send run_id and the legacy run_uuid; either identifies the run. */
@@ -67,7 +66,7 @@ export function runRoutes(app: Hono, store: TrackingStore): void {
       params: kv(req.params),
       tags: kv(req.tags),
     })
-  }, API_PREFIXES, readBatchRequest)
+  })
   rpc(app, 'POST', '/runs/log-inputs', r.logInputs, async (req) => {
     const datasets = (req.datasets ?? []).map((d) => ({ tags: kv(d.tags), dataset: d.dataset }))
     await store.logInputs(req.run_id, datasets, (req.models ?? []).map((m) => m.model_id))

@@ -40,7 +40,12 @@ export interface Checkpointer {
  */
 export function startCheckpointer(path: string, onFailure: () => void): Checkpointer {
   const module = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(PROGRAM, { eval: true, workerData: { path, module, intervalMs: INTERVAL_MS } })
+  const worker = new Worker(PROGRAM, {
+    eval: true,
+    workerData: { path, module, intervalMs: INTERVAL_MS },
+    // It allocates next to nothing; small heaps keep its V8 isolate from holding memory.
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+  })
   worker.unref()
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   // A checkpointer that fails hands the job back to the writer's automatic checkpoint.
