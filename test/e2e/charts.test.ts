@@ -48,6 +48,9 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
       })
       await client.logBatch(long, { metrics })
     }
+    // A run that diverged: every point of `diverged` is NaN or infinite.
+    const bad = [Number.NaN, Number.POSITIVE_INFINITY, Number.NaN]
+    await client.logBatch(long, { metrics: bad.map((value, step) => ({ key: 'diverged', value, timestamp: t0, step })) })
     browser = await launchBrowser()
   }, 240_000)
   afterAll(async () => {
@@ -145,6 +148,16 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('metrics')).toBe('loss,accuracy')
     await drawn(page, 'accuracy')
     expect(errors).toEqual([])
+  })
+
+  it('says why a metric with only NaN or infinite values has nothing to draw', async () => {
+    const page = await openPage(browser)
+    await page.goto(`${server.url}/charts?runs=${long}&metrics=diverged`)
+    const figure = page.locator('figure[data-metric="diverged"]')
+    await expect.poll(() => figure.locator('.chart-empty').textContent()).toContain('Only NaN or infinite values')
+    expect(await figure.getAttribute('data-points')).toBe('3')
+    expect(await figure.locator('canvas').count()).toBe(0)
+    await page.close()
   })
 
   it('draws a min..max band for sampled series and re-fetches detail for a zoomed range', async () => {

@@ -91,6 +91,8 @@ export function MetricChart({
   const series = loaded.data
   const sampled = series?.some((s) => s.sampled) ?? false
   const points = series?.reduce((n, s) => n + s.x.length, 0) ?? 0
+  // NaN and infinities have no place on a y-axis: say so instead of drawing an empty frame.
+  const plottable = series?.some((s) => s.last.some(Number.isFinite) || s.min.some(Number.isFinite)) ?? false
   const xs = series?.flatMap((s) => (s.x.length ? [s.x[0]!, s.x[s.x.length - 1]!] : [])) ?? []
   return (
     <figure
@@ -127,7 +129,12 @@ export function MetricChart({
       <div ref={host} className="chart-canvas" style={{ height: CHART_HEIGHT }}>
         {loaded.error && <p className="error">{loaded.error.message}</p>}
         {series && series.length === 0 && <p className="muted chart-empty">No data.</p>}
-        {series && series.length > 0 && width > 0 && (
+        {series && points > 0 && !plottable && (
+          <p className="muted chart-empty">
+            Only NaN or infinite values were logged for this metric: nothing to plot.
+          </p>
+        )}
+        {series && series.length > 0 && plottable && width > 0 && (
           <UplotView
             runs={runs}
             series={series}
