@@ -63,6 +63,8 @@ export interface Database extends ModelTables {
     last_value: number
     last_is_nan: number
   }
+  /** The same over blocks of 4 fine blocks (migration 0007, derived from metric_blocks on write). */
+  metric_blocks_coarse: Database['metric_blocks']
   datasets: {
     id: Generated<number>
     experiment_id: number

@@ -222,6 +222,8 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
     const all = [...new Map([...points, ...late].map((p) => [key(p), p])).values()]
     const cases: [number | undefined, number | undefined, number][] = [
       [undefined, undefined, 5], [undefined, undefined, 8], [-1000 + 37, 25_011, 6], [1000, 20_000, 4], [5200, 29_000, 3], [-100, 2000, 50],
+      // Whole coarse blocks (1,024 steps, migration 0007): open ends, and a zoom on coarse boundaries.
+      [undefined, undefined, 12], [2048, 20_479, 5], [-2048, 4095, 3],
     ]
     for (const [minX, maxX, buckets] of cases) {
       const [series] = await store.sampledMetrics({ runIds: [run.info.run_id], metricKey: 'loss', xAxis: 'step', buckets, minX, maxX })
@@ -229,7 +231,10 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
       expectSeries(series, expected)
       expect(series?.x.length).toBeLessThanOrEqual(buckets)
     }
-    // The cases above take the block path except the last (narrow) one.
+    // The cases above take the block path except the narrow one; the last three the coarse level.
+    expect(snappedWidth(-2000, 29_998, 12)! % 1024).toBe(0)
+    expect(snappedWidth(2048, 20_479, 5)! % 1024).toBe(0)
+    expect(snappedWidth(-2048, 4095, 3)! % 1024).toBe(0)
     expect(snappedWidth(-2000, 29_998, 8)).toBeDefined()
     expect(snappedWidth(1000, 20_000, 4)).toBeDefined()
     expect(snappedWidth(-100, 2000, 50)).toBeUndefined()

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
+import { COARSE_COLUMNS, COARSE_FACTOR, coarseSelect } from '../migrations/0007-metric-blocks-coarse.ts'
 import type { Database, MetricRow } from '../schema.ts'
 import { runCompiled, type StoreContext } from './context.ts'
 
@@ -142,6 +143,38 @@ export async function recordMetricBlocks(
     summarise(keyId, points, seen, out)
   }
   if (out.length === 0) return
+  await upsertFine(trx, ctx, runId, out)
+  await refreshCoarse(trx, runId, out)
+}
+
+/**
+ * Recompute the coarse rows (migration 0007) covering the fine blocks just written, from the fine
+ * rows: one statement over the batch's keys and whole coarse blocks of its block range.
+ */
+async function refreshCoarse(trx: Kysely<Database>, runId: number, out: Summary[]): Promise<void> {
+  const keys = [...new Set(out.map((s) => s.keyId))]
+  let lo = Infinity
+  let hi = -Infinity
+  for (const s of out) {
+    if (s.block < lo) lo = s.block
+    if (s.block > hi) hi = s.block
+  }
+  const from = Math.floor(lo / COARSE_FACTOR) * COARSE_FACTOR
+  const to = (Math.floor(hi / COARSE_FACTOR) + 1) * COARSE_FACTOR
+  const params = [runId, ...keys, from, to]
+  await runCompiled(trx, `metric-blocks-coarse-${keys.length}`, () => {
+    const where = sql`run_id = ${runId} and key_id in (${sql.join(keys)}) and block >= ${from} and block < ${to}`
+    const q = sql`insert into metric_blocks_coarse ${COARSE_COLUMNS} ${coarseSelect(where)}
+      on conflict (run_id, key_id, block) do update set first_step = excluded.first_step,
+        min_value = excluded.min_value, max_value = excluded.max_value, count = excluded.count,
+        last_step = excluded.last_step, last_timestamp = excluded.last_timestamp,
+        last_value = excluded.last_value, last_is_nan = excluded.last_is_nan`
+    return { compile: () => q.compile(trx) }
+  }, params)
+}
+
+/** The fine rows' upsert, its SQL text cached per shape. */
+async function upsertFine(trx: Kysely<Database>, ctx: StoreContext, runId: number, out: Summary[]): Promise<void> {
   // Cached SQL text per shape (runCompiled): building and compiling this upsert with Kysely on
   // every batch cost about a tenth of a 1,000-point log-batch's CPU.
   if (ctx.adapter.kind === 'postgres') {

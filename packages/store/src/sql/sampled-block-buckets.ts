@@ -45,7 +45,8 @@ function numbers(list: unknown[]): number[] {
 const LOOKUP_CHUNK = 500
 
 /**
- * Whole blocks [first, end) of one series summed per bucket of k blocks in SQL, in bucket order.
+ * Whole blocks [first, end) of one series summed per bucket of k blocks in SQL, in bucket order
+ * (blocks of `table`: metric_blocks, or metric_blocks_coarse in its own coarse block numbers).
  * Buckets are aligned to multiples of k: `block - base` is never negative, so integer division is
  * the floor in both dialects. A bucket's last is the last point of its greatest block; in the same
  * scan it is taken from the block at the bucket's final position (or the range's final block), and
@@ -54,7 +55,14 @@ const LOOKUP_CHUNK = 500
  * order): reading ~1,300 rows a series into JS, or joining each bucket to its last block, cost more
  * than the aggregation itself (50 series x 1M points).
  */
-export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: number, end: number, k: number): Promise<BucketColumns> {
+export async function blockBuckets(
+  ctx: StoreContext,
+  s: SeriesRef,
+  first: number,
+  end: number,
+  k: number,
+  table: 'metric_blocks' | 'metric_blocks_coarse' = 'metric_blocks',
+): Promise<BucketColumns> {
   const base = Math.floor(first / k) * k
   const big = (n: number) => sql`cast(${n} as bigint)`
   const finalSlot = sql`(b.block - ${big(base)}) % ${big(k)} = ${big(k - 1)} or b.block = ${big(end - 1)}`
@@ -64,7 +72,7 @@ export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: numbe
     from (select (b.block - ${big(base)}) / ${big(k)} as bucket, min(b.first_step) as x, sum(b.count) as n,
         min(b.min_value) as mn, max(b.max_value) as mx, max(b.block) as lb,
         max(case when ${finalSlot} then (case when b.last_is_nan = 1 then null else b.last_value end) end) as lv
-      from metric_blocks b
+      from ${sql.table(table)} b
       where b.run_id = ${s.runId} and b.key_id = ${s.keyId} and b.block >= ${big(first)} and b.block < ${big(end)}
       group by 1) g`
   const [row] = await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db))
@@ -78,7 +86,7 @@ export async function blockBuckets(ctx: StoreContext, s: SeriesRef, first: numbe
   const blocks = [...missing.keys()]
   for (let i = 0; i < blocks.length; i += LOOKUP_CHUNK) {
     const found = await ctx.db
-      .selectFrom('metric_blocks')
+      .selectFrom(table)
       .select(['block', 'last_value', 'last_is_nan'])
       .where('run_id', '=', s.runId)
       .where('key_id', '=', s.keyId)
