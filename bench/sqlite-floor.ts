@@ -2,19 +2,19 @@
  * The floor of SQLite ingest on this machine, without Logbook: better-sqlite3 alone inserting the
  * bench's pattern (8 runs x 10 keys, 1,000-point batches of 100 steps, one transaction each) into
  * Logbook's `metrics` table (WITHOUT ROWID, 6-column primary key) with Logbook's statement (500-row
- * `INSERT ... ON CONFLICT DO NOTHING`), WAL and synchronous=NORMAL. Run with and without a worker
- * thread doing PASSIVE checkpoints (what packages/store/src/dialect/sqlite-checkpointer.ts does).
+ * `INSERT ... ON CONFLICT DO NOTHING`), WAL and synchronous=NORMAL. Run with and without the
+ * store's background checkpointer (packages/store/src/dialect/sqlite-checkpointer.ts).
  * Whatever the server adds (HTTP, JSON, validation, latest_metrics, metric_blocks) comes on top.
  *
  *   npx tsx bench/sqlite-floor.ts [--batches 3000] [--reps 3]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { startCheckpointer, type Checkpointer } from '../packages/store/src/dialect/sqlite-checkpointer.ts'
+import { BACKSTOP_CHECKPOINT_PAGES } from '../packages/store/src/dialect/sqlite-dialect.ts'
 
 const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '3000' }, reps: { type: 'string', default: '3' } } })
 const BATCHES = Number(args.batches)
@@ -30,13 +30,11 @@ async function once(dir: string, checkpointer: boolean): Promise<{ wall: number;
   db.exec(`create table metrics (run_id bigint not null, key_id bigint not null, step bigint not null,
     timestamp bigint not null, value double precision not null, is_nan smallint not null,
     primary key (run_id, key_id, step, timestamp, value, is_nan)) without rowid`)
-  let worker: Worker | undefined
+  let background: Checkpointer | undefined
   if (checkpointer) {
-    db.pragma('wal_autocheckpoint = 4000')
-    const module = createRequire(import.meta.url).resolve('better-sqlite3')
-    const program = `const { workerData } = require('node:worker_threads'); const D = require(workerData.module);
-      const db = new D(workerData.path); setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)') } catch {} }, 20)`
-    worker = new Worker(program, { eval: true, workerData: { path, module } })
+    // What the store's SQLite adapter does once metrics arrive.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
+    background = startCheckpointer(path, () => console.error('checkpointer thread failed'))
     await new Promise((r) => setTimeout(r, 200))
   }
   const insert = db.prepare(`insert into metrics values ${Array(ROWS).fill('(?,?,?,?,?,?)').join(',')} on conflict do nothing`)
@@ -73,7 +71,7 @@ async function once(dir: string, checkpointer: boolean): Promise<{ wall: number;
     if (b % 20 === 0) await new Promise((r) => setImmediate(r))
   }
   const wall = (performance.now() - t0) / BATCHES
-  await worker?.terminate()
+  await background?.stop()
   db.close()
   return { wall, commit: commitMs / BATCHES }
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Hono } from 'hono'
+import { METRIC_COLUMNS_TYPE } from '@logbook/core'
 import { findRule, ruleRouter } from './middleware.ts'
 import { authApp, basic, call, seed } from './testing.ts'
 
@@ -93,8 +94,10 @@ async function send(app: Hono, method: string, url: string, w: World, headers: R
   if (method === 'PUT') {
     return app.request(url, { method, headers: { ...headers, 'content-type': 'application/octet-stream' }, body: 'x' })
   }
-  // The binary metric batch names its run in the query (its body is not JSON).
-  if (url.endsWith('/runs/log-metrics')) return call(app, method, `${url}?run_id=${w.run}`, message(w), headers)
+  // The binary metric batch names its run in the query; its body is not JSON.
+  if (url.endsWith('/runs/log-metrics')) {
+    return app.request(`${url}?run_id=${w.run}`, { method, headers: { ...headers, 'content-type': METRIC_COLUMNS_TYPE }, body: 'x' })
+  }
   return call(app, method, url, message(w), headers)
 }
 

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { invalidParam } from '@logbook/core'
+import { METRIC_COLUMNS_TYPE, invalidParam } from '@logbook/core'
 import { errorResponse } from '../middleware/errors.ts'
 import { DEFAULT_ALLOWED_HOSTS, isApiPath, type SecurityConfig } from './config.ts'
 
@@ -8,7 +8,7 @@ const HOST_EXEMPT = new Set(['/health', '/version'])
 
 /** Binary artifact uploads: the only state-changing API calls that are not JSON. */
 const BINARY_UPLOAD = /^\/(api|ajax-api)\/2\.0\/mlflow-artifacts\/(artifacts|mpu\/part)\//
-/** The binary metric batch requires its own (equally preflighted) content type in its handler. */
+/** The binary metric batch: its own content type, which a form cannot send either (preflighted). */
 const BINARY_METRICS = /^\/(api|ajax-api)\/2\.0\/logbook\/runs\/log-metrics$/
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -63,18 +63,21 @@ function hasBody(c: Context): boolean {
   return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
 }
 
-/** MLflow's content-type rule (CVE-2023-43472): JSON bodies force a CORS preflight. */
+/**
+ * MLflow's content-type rule (CVE-2023-43472): JSON bodies force a CORS preflight. The binary
+ * metric batch has its own type, equally out of a form's reach.
+ */
 function checkJson(c: Context, path: string): void {
   const method = c.req.method
   if (!STATE_CHANGING.has(method) || !isApiPath(path) || path.startsWith('/get-artifact')) return
   if (method === 'PUT' && BINARY_UPLOAD.test(path)) return
-  if (method === 'POST' && BINARY_METRICS.test(path)) return
   if (method === 'DELETE' && !hasBody(c)) return
+  const expected = method === 'POST' && BINARY_METRICS.test(path) ? METRIC_COLUMNS_TYPE : 'application/json'
   const type = c.req.header('content-type')
   if (!type) throw invalidParam('Bad Request. Content-Type header is missing.')
-  if (type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+  if (type.split(';')[0]?.trim().toLowerCase() !== expected) {
     // Never echo the header (MLflow CVE-2023-6568).
-    throw invalidParam("Bad Request. Content-Type must be one of ['application/json'].")
+    throw invalidParam(`Bad Request. Content-Type must be one of ['${expected}'].`)
   }
 }
 

@@ -11,7 +11,7 @@ const ROW = '(?, ?, ?, ?, ?, ?)'
 /** SQLite's own default; the writer falls back to it when the background checkpointer fails. */
 const AUTO_CHECKPOINT_PAGES = 1000
 /** With the background checkpointer: the writer's own (mostly copied already) checkpoint, 16 MB. */
-const BACKSTOP_CHECKPOINT_PAGES = 4000
+export const BACKSTOP_CHECKPOINT_PAGES = 4000
 
 /**
  * Kysely's SQLite driver prepares every query anew (tens of µs each, a large share of a log-batch
@@ -49,8 +49,11 @@ export function createSqliteAdapter(path: string): DialectAdapter {
   raw.pragma('case_sensitive_like = ON')
   // Measured: the default 2 MB page cache thrashes once many series interleave in one file.
   raw.pragma('cache_size = -65536')
+  // Started by the first metric insert: ingest is what fills the WAL, and a store opened only to
+  // read or to run a CLI command does not pay for a thread.
   let checkpointer: Checkpointer | undefined
-  if (path !== ':memory:' && path !== '') {
+  const startBackgroundCheckpoints = () => {
+    if (checkpointer || path === ':memory:' || path === '') return
     raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
     checkpointer = startCheckpointer(path, () => {
       if (raw.open) raw.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`)
@@ -87,6 +90,7 @@ export function createSqliteAdapter(path: string): DialectAdapter {
     // Measured: cached prepared statements cost ~1µs per point (physical-limits.md §1); one
     // 100-row statement is ~15% cheaper than 100 single-row calls. Kysely would re-prepare per query.
     insertMetrics(_trx, rows: MetricRow[]) {
+      startBackgroundCheckpoints()
       insertOne ??= raw.prepare(`${INSERT_METRICS} ${ROW} on conflict do nothing`)
       insertMany ??= raw.prepare(`${INSERT_METRICS} ${Array(BULK_ROWS).fill(ROW).join(', ')} on conflict do nothing`)
       let i = 0
