@@ -2,7 +2,7 @@
  * Server CPU per 1,000-point log-batch on SQLite, measured with process.cpuUsage() so the figure
  * holds on a loaded machine where wall-clock rates do not.
  *
- *   npx tsx bench/ingest-cpu.ts [--batches 2000] [--runs 8] [--reps 3] [--mode inproc|socket|both]
+ *   npx tsx bench/ingest-cpu.ts [--batches 2000] [--runs 8] [--reps 3] [--mode inproc|socket|both] [--no-write-thread]
  *   npx tsx bench/ingest-cpu.ts --mode inproc --reps 1 --profile /tmp/ingest.cpuprofile
  *   npx tsx bench/ingest-cpu.ts --summarise /tmp/prof/<file>.cpuprofile [--top 30]
  *
@@ -56,7 +56,9 @@ interface Setup {
 
 async function setup(runs: number): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'logbook-ingest-cpu-'))
-  const store = await openTrackingStore(`sqlite:///${dir}/logbook.db`, { defaultArtifactRoot: 'mlflow-artifacts:' })
+  // As `logbook server` opens it (metric writes on their own thread), unless --no-write-thread.
+  const writeThread = !process.argv.includes('--no-write-thread')
+  const store = await openTrackingStore(`sqlite:///${dir}/logbook.db`, { defaultArtifactRoot: 'mlflow-artifacts:', writeThread })
   const app = createApp({ store, config: { version: 'bench' } })
   const experimentId = await store.createExperiment('ingest-cpu')
   const runIds: string[] = []

@@ -31,9 +31,10 @@ export function storageLocations(values: { 'backend-store-uri'?: string; 'artifa
 export async function openStorage(
   values: { 'backend-store-uri'?: string; 'artifacts-destination'?: string },
   defaultArtifactRoot = 'mlflow-artifacts:',
+  options: { writeThread?: boolean } = {},
 ): Promise<{ store: LogbookStore; artifacts: ArtifactStore; backend: string; destination: string }> {
   const { backend, destination } = storageLocations(values)
-  const store = await openTrackingStore(backend, { defaultArtifactRoot })
+  const store = await openTrackingStore(backend, { defaultArtifactRoot, writeThread: options.writeThread })
   return { store, artifacts: await openArtifactStore(destination), backend, destination }
 }
 

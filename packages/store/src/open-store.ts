@@ -4,12 +4,13 @@ import { invalidParam } from '@logbook/core'
 import type { DialectAdapter } from './dialect/dialect-adapter.ts'
 import { createPostgresAdapter } from './dialect/postgres-dialect.ts'
 import { createSqliteAdapter } from './dialect/sqlite-dialect.ts'
+import { withSqliteWriteThread } from './dialect/sqlite-write-thread.ts'
 import { createSqlTrackingStore } from './sql-tracking-store.ts'
 import type { LogbookStore } from './logbook-store.ts'
 
-/** Resolve a backend-store URI (sqlite:///path, postgresql://..., or a bare file path) to an adapter. */
-export function openAdapter(uri: string): DialectAdapter {
-  if (/^postgres(ql)?:\/\//.test(uri)) return createPostgresAdapter(uri.replace(/^postgresql\+\w+:/, 'postgresql:'))
+/** The SQLite file a backend-store URI names, or undefined for PostgreSQL; creates its folder. */
+function sqlitePath(uri: string): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(uri)) return undefined
   let path: string
   if (uri.startsWith('sqlite:///')) path = uri.slice('sqlite:///'.length)
   else if (uri.startsWith('sqlite://')) throw invalidParam(`Unsupported SQLite URI '${uri}': use sqlite:///<path>`)
@@ -20,10 +21,30 @@ export function openAdapter(uri: string): DialectAdapter {
     path = resolve(path)
     mkdirSync(dirname(path), { recursive: true })
   }
-  return createSqliteAdapter(path)
+  return path
 }
 
-/** Open (and migrate) the store behind a backend-store URI: tracking, logged models and registry. */
-export function openTrackingStore(uri: string, options: { defaultArtifactRoot: string }): Promise<LogbookStore> {
-  return createSqlTrackingStore(openAdapter(uri), options)
+/** Resolve a backend-store URI (sqlite:///path, postgresql://..., or a bare file path) to an adapter. */
+export function openAdapter(uri: string): DialectAdapter {
+  const path = sqlitePath(uri)
+  return path === undefined ? createPostgresAdapter(uri.replace(/^postgresql\+\w+:/, 'postgresql:')) : createSqliteAdapter(path)
+}
+
+/**
+ * Open (and migrate) the store behind a backend-store URI: tracking, logged models and registry.
+ * `writeThread` (the server sets it): SQLite metric writes run on a thread of their own.
+ */
+export async function openTrackingStore(
+  uri: string,
+  options: { defaultArtifactRoot: string; writeThread?: boolean },
+): Promise<LogbookStore> {
+  const store = await createSqlTrackingStore(openAdapter(uri), options)
+  const path = options.writeThread ? sqlitePath(uri) : undefined
+  if (path === undefined || path === ':memory:') return store
+  try {
+    return await withSqliteWriteThread(store, path, options)
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}; writing metrics on the serving thread\n`)
+    return store
+  }
 }
