@@ -18,9 +18,14 @@ export interface WriteRequest {
   runId: string
   /** The points column-wise; their buffers are transferred, not copied. */
   metrics: MetricColumns
+  /** The optional fields (logged model, dataset, run) of the points that carry any, by index. */
+  extras: MetricExtras[]
   params: KeyValue[]
   tags: KeyValue[]
 }
+
+/** A point's optional fields, as log-batch received them (MLflow 3: model_id, dataset_*). */
+export type MetricExtras = Pick<Metric, 'run_id' | 'model_id' | 'dataset_name' | 'dataset_digest'> & { i: number }
 
 export type WriteReply =
   | { id: number; ok: true }
@@ -39,11 +44,12 @@ const port = parentPort
 const data = workerData as WriteThreadData
 
 /** The main thread built the columns from metrics it had parsed and checked: rebuild them as they were. */
-function toMetrics(cols: MetricColumns): Metric[] {
+function toMetrics(cols: MetricColumns, extras: MetricExtras[]): Metric[] {
   const out = new Array<Metric>(cols.values.length)
   for (let i = 0; i < out.length; i++) {
     out[i] = { key: cols.keys[cols.keyIndex[i] as number] as string, value: cols.values[i] as number, step: cols.steps[i] as number, timestamp: cols.timestamps[i] as number }
   }
+  for (const { i, ...fields } of extras) Object.assign(out[i] as Metric, fields)
   return out
 }
 
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
   const freshContext = (): StoreContext => ({ adapter: groupAdapter, db, defaultArtifactRoot: data.defaultArtifactRoot, keyIds: new Map() })
   let ctx = freshContext()
   const write = async (msg: WriteRequest) => {
-    const metrics = toMetrics(msg.metrics)
+    const metrics = toMetrics(msg.metrics, msg.extras)
     if (msg.op === 'logMetrics') await logging.logMetrics(ctx, msg.runId, metrics)
     else await logging.logBatch(ctx, msg.runId, { metrics, params: msg.params, tags: msg.tags })
   }

@@ -34,6 +34,8 @@ async function session(store: LogbookStore): Promise<unknown> {
   const gone = (await store.createRun({ experimentId: exp, runName: 'gone', tags: [] })).info.run_id
   await store.deleteRun(gone)
   const batch = (b: Partial<BatchIn>): BatchIn => ({ metrics: [], params: [], tags: [], ...b })
+  const model = (await store.createLoggedModel({ experimentId: exp, name: 'm', sourceRunId: run, params: [], tags: [] })).info.model_id
+  const modelMetric = { key: 'model_acc', value: 0.9, step: 3, timestamp: 7, model_id: model, dataset_name: 'ds', dataset_digest: 'abc' }
   const writes: [string, () => Promise<void>][] = [
     ['mixed', () => store.logBatch(run, batch({ metrics: points('loss', 0, 500), params: [{ key: 'lr', value: '0.1' }], tags: [{ key: 't', value: 'x' }] }))],
     ['non-finite', () => store.logBatch(run, batch({ metrics: [NaN, Infinity, -Infinity, 0.5].map((value, step) => ({ key: 'odd', value, step, timestamp: 5 })) }))],
@@ -45,13 +47,15 @@ async function session(store: LogbookStore): Promise<unknown> {
     ['over the cap', () => store.logBatch(run, batch({ metrics: points('loss', 0, LIMITS.batchMetrics + 1) }))],
     ['bulk', () => store.logMetrics(run, points('acc', 0, 20_000, (s) => s / 20_000))],
     ['bulk over the cap', () => store.logMetrics(run, points('acc', 0, 100_001))],
+    ['logged model', () => store.logBatch(run, batch({ metrics: [modelMetric, ...points('loss', 600, 5)] }))],
     ['out of order', () => store.logBatch(run, batch({ metrics: points('loss', 200, 50, () => 7) }))],
   ]
   const results: Record<string, string> = {}
   for (const [name, write] of writes) results[name] = (await outcome(write())).replaceAll(run, '<run>').replaceAll(gone, '<gone>')
   const stored = await store.getRun(run)
   const history = async (key: string) => (await store.getMetricHistory(run, key, 25_000, undefined)).items
-  return { results, data: stored.data, loss: await history('loss'), odd: await history('odd'), acc: (await history('acc')).length }
+  const modelMetrics = (await store.getLoggedModel(model)).data.metrics.map(({ run_id: _r, model_id: _m, ...m }) => m)
+  return { results, data: stored.data, loss: await history('loss'), odd: await history('odd'), acc: (await history('acc')).length, modelMetrics }
 }
 
 describe('SQLite write thread', () => {
@@ -70,6 +74,7 @@ describe('SQLite write thread', () => {
     expect(results['unknown run']).toMatch(/^RESOURCE_DOES_NOT_EXIST/)
     expect(results['over the cap']).toMatch(/at most 1000 metrics/)
     expect((a as { odd: Metric[] }).odd.map((m) => m.value)).toEqual([NaN, Infinity, -Infinity, 0.5])
+    expect((a as { modelMetrics: Metric[] }).modelMetrics).toEqual([{ key: 'model_acc', value: 0.9, step: 3, timestamp: 7, dataset_name: 'ds', dataset_digest: 'abc' }])
     await threaded.close()
     await plain.close()
   })

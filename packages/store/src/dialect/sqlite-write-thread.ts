@@ -4,7 +4,7 @@ import { buildSync } from 'esbuild'
 import { METRIC_COLUMNS_MAX_POINTS, MlflowError, type ErrorCode, type Metric, type MetricColumns } from '@logbook/core'
 import type { LogbookStore } from '../logbook-store.ts'
 import type { BatchIn } from '../tracking-store.ts'
-import type { WriteReply, WriteRequest, WriteThreadData } from './sqlite-write-thread-worker.ts'
+import type { MetricExtras, WriteReply, WriteRequest, WriteThreadData } from './sqlite-write-thread-worker.ts'
 
 const WORKER_ENTRY = fileURLToPath(new URL('./sqlite-write-thread-worker.ts', import.meta.url))
 const CACHE_KIB = 16_384
@@ -35,6 +35,21 @@ function workerProgram(): string {
   })
   program = (out.outputFiles[0] as { text: string }).text
   return program
+}
+
+const OPTIONAL = ['run_id', 'model_id', 'dataset_name', 'dataset_digest'] as const
+
+/** The optional fields of the points that carry any (most carry none). */
+function extrasOf(metrics: Metric[]): MetricExtras[] {
+  const out: MetricExtras[] = []
+  for (let i = 0; i < metrics.length; i++) {
+    const m = metrics[i] as Metric
+    if (m.run_id === undefined && m.model_id === undefined && m.dataset_name === undefined && m.dataset_digest === undefined) continue
+    const extra: MetricExtras = { i }
+    for (const f of OPTIONAL) if (m[f] !== undefined) extra[f] = m[f]
+    out.push(extra)
+  }
+  return out
 }
 
 /** Split metrics into transferable columns: one key list, a key index and three float64 arrays. */
@@ -124,7 +139,7 @@ export async function withSqliteWriteThread(
   const send = (op: WriteRequest['op'], runId: string, metrics: Metric[], batch: Omit<BatchIn, 'metrics'>): Promise<void> => {
     const cols = toColumns(metrics)
     const id = nextId++
-    const request: WriteRequest = { id, op, runId, metrics: cols, params: batch.params, tags: batch.tags }
+    const request: WriteRequest = { id, op, runId, metrics: cols, extras: extrasOf(metrics), params: batch.params, tags: batch.tags }
     return new Promise<void>((resolve, reject) => {
       pending.set(id, { resolve, reject })
       worker.postMessage(request, [cols.keyIndex, cols.values, cols.steps, cols.timestamps].map((a) => a.buffer as ArrayBuffer))
