@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { openArtifactStore, type ArtifactStore } from '@logbook/artifacts'
-import { openTrackingStore, type LogbookStore } from '@logbook/store'
+import { openTrackingStore, type LogbookStore, type ServingOptions } from '@logbook/store'
 
 /** The `--backend-store-uri` / `--artifacts-destination` options every storage command shares. */
 export const STORAGE_OPTIONS = {
@@ -31,10 +31,10 @@ export function storageLocations(values: { 'backend-store-uri'?: string; 'artifa
 export async function openStorage(
   values: { 'backend-store-uri'?: string; 'artifacts-destination'?: string },
   defaultArtifactRoot = 'mlflow-artifacts:',
-  options: { writeThread?: boolean } = {},
+  serving: ServingOptions = {},
 ): Promise<{ store: LogbookStore; artifacts: ArtifactStore; backend: string; destination: string }> {
   const { backend, destination } = storageLocations(values)
-  const store = await openTrackingStore(backend, { defaultArtifactRoot, writeThread: options.writeThread })
+  const store = await openTrackingStore(backend, { defaultArtifactRoot, ...serving })
   return { store, artifacts: await openArtifactStore(destination), backend, destination }
 }
 

@@ -32,6 +32,6 @@ export type {
 } from './auth-store.ts'
 export { PERMISSIONS } from './auth-store.ts'
 export type { GcStore, GcCandidates, GcSelection } from './gc-store.ts'
-export { openTrackingStore, openAdapter } from './open-store.ts'
+export { openTrackingStore, openAdapter, type ServingOptions } from './open-store.ts'
 export { createSqlTrackingStore } from './sql-tracking-store.ts'
 export { migrate, SCHEMA_VERSION, KNOWN_MIGRATIONS, appliedMigrations } from './migrator.ts'

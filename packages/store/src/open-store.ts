@@ -6,6 +6,7 @@ import { createPostgresAdapter } from './dialect/postgres-dialect.ts'
 import { createSqliteAdapter } from './dialect/sqlite-dialect.ts'
 import { withSqliteWriteThread } from './dialect/sqlite-write-thread.ts'
 import { createSqlTrackingStore } from './sql-tracking-store.ts'
+import { withHistoryReadAhead } from './history-read-ahead.ts'
 import type { LogbookStore } from './logbook-store.ts'
 
 /** The SQLite file a backend-store URI names, or undefined for PostgreSQL; creates its folder. */
@@ -30,21 +31,27 @@ export function openAdapter(uri: string): DialectAdapter {
   return path === undefined ? createPostgresAdapter(uri.replace(/^postgresql\+\w+:/, 'postgresql:')) : createSqliteAdapter(path)
 }
 
-/**
- * Open (and migrate) the store behind a backend-store URI: tracking, logged models and registry.
- * `writeThread` (the server sets it): SQLite metric writes run on a thread of their own.
- */
+/** What a serving process adds to the store; CLI commands and tests open it plain. */
+export interface ServingOptions {
+  /** SQLite: metric writes on a thread of their own (dialect/sqlite-write-thread.ts). */
+  writeThread?: boolean
+  /** Compute the next page of a long metric history before it is asked for (history-read-ahead.ts). */
+  readAhead?: boolean
+}
+
+/** Open (and migrate) the store behind a backend-store URI: tracking, logged models and registry. */
 export async function openTrackingStore(
   uri: string,
-  options: { defaultArtifactRoot: string; writeThread?: boolean },
+  options: { defaultArtifactRoot: string } & ServingOptions,
 ): Promise<LogbookStore> {
-  const store = await createSqlTrackingStore(openAdapter(uri), options)
+  let store = await createSqlTrackingStore(openAdapter(uri), options)
   const path = options.writeThread ? sqlitePath(uri) : undefined
-  if (path === undefined || path === ':memory:') return store
-  try {
-    return await withSqliteWriteThread(store, path, options)
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}; writing metrics on the serving thread\n`)
-    return store
+  if (path !== undefined && path !== ':memory:') {
+    try {
+      store = await withSqliteWriteThread(store, path, options)
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}; writing metrics on the serving thread\n`)
+    }
   }
+  return options.readAhead ? withHistoryReadAhead(store) : store
 }

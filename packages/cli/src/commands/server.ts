@@ -67,7 +67,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     await opened.store.close()
     return superviseWorkers(workers, (line) => process.stdout.write(`${line}\n`))
   }
-  const { store, artifacts, backend, destination } = await openStorage(values, values['default-artifact-root'], { writeThread: true })
+  const { store, artifacts, backend, destination } = await openStorage(values, values['default-artifact-root'], { writeThread: true, readAhead: true })
   const uiDir = hasUiBuild(UI_DIR) ? UI_DIR : undefined
   if (!uiDir) process.stdout.write(`No web UI build at ${UI_DIR} (run 'npm run build:ui'); serving the API only\n`)
   if (access.auth) await bootstrapAdmin(store, values, (line) => process.stdout.write(`${line}\n`))
