@@ -84,10 +84,11 @@ function toColumns(metrics: Metric[]): MetricColumns {
  * Run SQLite metric writes on a thread of their own. A 1,000-point log-batch costs the serving
  * thread ~5 ms, about half of it inside SQLite (B-tree inserts, latest_metrics, block summaries);
  * with the writes here, parsing and validating the next requests overlaps with them on the
- * second core. The thread owns a second connection and a second store over the same file, so
- * it runs exactly the store's log-batch code; SQLite's write lock orders it against the serving
- * thread's own writes (run create, update, tags), as it would a second process. Writes without
- * points stay on the serving thread. If the thread dies, writes go back to the serving thread.
+ * second core. The thread owns a second connection to the same file and runs the store's own
+ * log-batch code (sql/logging.ts), several queued requests to a transaction; SQLite's write lock
+ * orders it against the serving thread's own writes (run create, update, tags), as it would a
+ * second process. Writes without points stay on the serving thread. If the thread dies, writes go
+ * back to the serving thread.
  */
 export async function withSqliteWriteThread(
   store: LogbookStore,
