@@ -81,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('experiments page', () => {
     await page.getByLabel('Select table-demo').check()
     await page.getByLabel('Select table-other').check()
     await page.getByRole('button', { name: /Open runs of 2 selected/ }).click()
-    await page.waitForURL(/\/experiments\/\d+,\d+$/)
+    await page.waitForURL(/\/experiments\/\d+,\d+(\?|$)/)
     const ids = new URL(page.url()).pathname.split('/').pop()!.split(',').sort()
     expect(ids).toEqual([ui.seed.experimentId, ui.seed.otherExperimentId].sort())
     // The browser's 400 for the duplicate name is logged by Chromium as a failed resource load.

@@ -104,6 +104,32 @@ describe.skipIf(!chromiumAvailable())('runs table', () => {
     expect(unexpected(errors)).toEqual([])
   })
 
+  it('starts a new view with the metrics and params as columns, as MLflow does, and keeps an emptied list empty', async () => {
+    const errors: string[] = []
+    const page = await openPage(ui.browser, errors)
+    await open(page)
+    await page.waitForURL(/cols=/)
+    const ids = ['metrics.acc', 'metrics.loss', 'params.epochs', 'params.lr', 'params.optimizer']
+    const shown = async () => {
+      const out: string[] = []
+      for (const id of ids) if ((await grid(page).getByRole('columnheader', { name: id, exact: true }).count()) > 0) out.push(id)
+      return out
+    }
+    await expect.poll(shown).toEqual(ids)
+    // The link of the view names its columns, so it reopens the same.
+    expect(new URL(page.url()).searchParams.get('cols')).toBe(ids.join(','))
+    await page.getByRole('button', { name: 'Columns' }).click()
+    for (const label of ['metric acc last', 'metric loss last', 'param epochs', 'param lr', 'param optimizer']) await page.getByLabel(label).uncheck()
+    await page.keyboard.press('Escape')
+    await page.waitForURL(/cols=-/)
+    await expect.poll(shown).toEqual([])
+    await page.reload()
+    await runRows(page).first().waitFor()
+    expect(new URL(page.url()).searchParams.get('cols')).toBe('-')
+    expect(await shown()).toEqual([])
+    expect(unexpected(errors)).toEqual([])
+  })
+
   it('groups by a param with aggregates, expands a group and a parent run', async () => {
     const errors: string[] = []
     const page = await openPage(ui.browser, errors)

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTitle } from '../components/use-title.ts'
 import { useStableCallback } from '../components/use-stable-callback.ts'
 import { ColumnPicker } from '../runs-table/column-picker.tsx'
-import { serializeColumns, type Column } from '../runs-table/columns.ts'
+import type { Column } from '../runs-table/columns.ts'
 import { downloadText, runsToCsv } from '../runs-table/bulk.ts'
 import type { DisplayRow } from '../runs-table/display-rows.ts'
 import { FilterBox } from '../runs-table/filter-box.tsx'
@@ -11,7 +11,7 @@ import { SelectionBar } from '../runs-table/selection-bar.tsx'
 import { MAX_PAGE_SIZE } from '../runs-table/use-run-pages.ts'
 import type { RunGroup, TableRun } from '../runs-table/types.ts'
 import { groupFilter, useRunsView } from '../runs-table/use-runs-view.ts'
-import { andFilters, fixedColumns, readViewState } from '../runs-table/view-state.ts'
+import { andFilters, colsQuery, defaultColumns, fixedColumns, readViewState } from '../runs-table/view-state.ts'
 import { Link, navigate, setQuery, useLocation } from '../router.tsx'
 import '../runs-table/runs-table.css'
 
@@ -45,6 +45,10 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
       ? 'Experiment not found'
       : `${data.names.length ? data.names.map((e) => e.name).join(', ') : experimentIds.join(', ')} · Runs`,
   )
+  // A view without `cols` gets the first metrics and params as columns once the keys are known.
+  useEffect(() => {
+    if (!view.columnsChosen && data.keysSettled) setQuery({ cols: colsQuery(defaultColumns(data.keys)) })
+  }, [view.columnsChosen, data.keysSettled])
   const colsParam = query.get('cols')
   // Stable while the view's columns are, so memoised rows skip re-rendering.
   const columns = useMemo(() => [...fixedColumns(several), ...view.columns], [several, colsParam])
@@ -117,7 +121,7 @@ export function RunsPage({ experimentIds }: { experimentIds: string[] }) {
     setQuery({ sort: col.id, dir })
   }
   const setColumns = (next: Column[]): void =>
-    setQuery({ cols: serializeColumns(next) || undefined })
+    setQuery({ cols: colsQuery(next) })
   const { loadMore, hasMore } = data.pages
   const onVisibleEnd = useCallback(
     (index: number) => {

@@ -44,7 +44,9 @@ export function useRunsView(
   )
   const request = useMemo(() => tableRequest(experimentIds, view), [idsKey, JSON.stringify(view)])
   const requestKey = JSON.stringify(request)
-  const pages = useRunPages(view.group ? undefined : request)
+  // Until the page has put default columns in the URL, no rows are asked for (they would be asked
+  // again with the columns a moment later).
+  const pages = useRunPages(view.group || !view.columnsChosen ? undefined : request)
 
   const groupMetrics = view.columns
     .filter((c) => c.kind === 'metric' && c.agg === 'last')
@@ -115,6 +117,8 @@ export function useRunsView(
     /** Why the experiments themselves could not be read (e.g. 404: no such experiment). */
     experimentError: experiments.error,
     keys: keys.data ?? {},
+    /** The keys request has answered (or failed): defaults can be chosen. */
+    keysSettled: !keys.loading,
     pages,
     groups,
     branches,

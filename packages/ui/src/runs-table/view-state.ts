@@ -1,4 +1,4 @@
-import { orderByFor, parseColumn, parseColumns, type Column } from './columns.ts'
+import { orderByFor, parseColumn, parseColumns, serializeColumns, type Column } from './columns.ts'
 import type { TableRequest } from './types.ts'
 
 /**
@@ -10,6 +10,8 @@ export interface ViewState {
   sort: Column
   dir: 'asc' | 'desc'
   columns: Column[]
+  /** `cols` is in the URL (`cols=-`: none). Without it the page picks defaults once keys are known. */
+  columnsChosen: boolean
   group: Column | undefined
   deleted: boolean
   nested: boolean
@@ -38,10 +40,28 @@ export function readViewState(query: URLSearchParams): ViewState {
     sort: parseColumn(query.get('sort') ?? '') ?? START_TIME,
     dir: query.get('dir') === 'asc' ? 'asc' : 'desc',
     columns: parseColumns(query.get('cols')),
+    columnsChosen: query.has('cols'),
     group: group && (group.kind === 'param' || group.kind === 'tag') ? group : undefined,
     deleted: query.get('deleted') === '1',
     nested: query.get('flat') !== '1',
   }
+}
+
+/** Columns a new view starts with, as MLflow's table shows them: the first metrics, then params. */
+export const DEFAULT_METRIC_COLUMNS = 6
+export const DEFAULT_PARAM_COLUMNS = 6
+
+export function defaultColumns(keys: { metrics?: string[]; params?: string[] }): Column[] {
+  const ids = [
+    ...(keys.metrics ?? []).slice(0, DEFAULT_METRIC_COLUMNS).map((k) => `metrics.${k}`),
+    ...(keys.params ?? []).slice(0, DEFAULT_PARAM_COLUMNS).map((k) => `params.${k}`),
+  ]
+  return ids.map(parseColumn).filter((c): c is Column => c !== undefined)
+}
+
+/** The `cols` value of a column list; `-` keeps an emptied list from turning back into defaults. */
+export function colsQuery(columns: readonly Column[]): string {
+  return serializeColumns(columns) || '-'
 }
 
 /** The runs/table request of a view (filter/parents_only may be overridden for children and groups). */
