@@ -30,6 +30,24 @@ export interface MetricColumns {
 
 const align8 = (n: number): number => (n + 7) & ~7
 
+/** The distinct keys of `n` points in first-seen order, and each point's index into them. */
+export function indexKeys(n: number, keyAt: (i: number) => string): { keys: string[]; keyIndex: Uint32Array } {
+  const keys: string[] = []
+  const seen = new Map<string, number>()
+  const keyIndex = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    const key = keyAt(i)
+    let k = seen.get(key)
+    if (k === undefined) {
+      k = keys.length
+      keys.push(key)
+      seen.set(key, k)
+    }
+    keyIndex[i] = k
+  }
+  return { keys, keyIndex }
+}
+
 /** Encode points given column-wise; `keyIndex[i]` picks point i's key from `keys`. */
 export function encodeMetricColumns(cols: MetricColumns, n = cols.values.length): Uint8Array {
   const keyBytes = new TextEncoder().encode(JSON.stringify(cols.keys))

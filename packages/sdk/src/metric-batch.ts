@@ -1,4 +1,4 @@
-import { encodeDouble, encodeMetricColumns } from '@logbook/core'
+import { encodeDouble, encodeMetricColumns, indexKeys } from '@logbook/core'
 import type { Metric } from '@logbook/core'
 
 /**
@@ -53,19 +53,7 @@ export class MetricBatch {
 
   /** The points as Logbook's binary metric batch (core/metric-columns.ts). */
   toBinary(): Uint8Array {
-    const keys: string[] = []
-    const index = new Map<string, number>()
-    const keyIndex = new Uint32Array(this.length)
-    for (let i = 0; i < this.length; i++) {
-      const key = this.keys[i] as string
-      let k = index.get(key)
-      if (k === undefined) {
-        k = keys.length
-        keys.push(key)
-        index.set(key, k)
-      }
-      keyIndex[i] = k
-    }
+    const { keys, keyIndex } = indexKeys(this.length, (i) => this.keys[i] as string)
     const { values, steps, timestamps } = this
     return encodeMetricColumns({ keys, keyIndex, values, steps, timestamps }, this.length)
   }

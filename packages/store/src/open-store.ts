@@ -25,10 +25,14 @@ function sqlitePath(uri: string): string | undefined {
   return path
 }
 
+/** The adapter of a URI whose SQLite path (undefined: PostgreSQL) is already resolved. */
+function adapterFor(uri: string, path: string | undefined): DialectAdapter {
+  return path === undefined ? createPostgresAdapter(uri.replace(/^postgresql\+\w+:/, 'postgresql:')) : createSqliteAdapter(path)
+}
+
 /** Resolve a backend-store URI (sqlite:///path, postgresql://..., or a bare file path) to an adapter. */
 export function openAdapter(uri: string): DialectAdapter {
-  const path = sqlitePath(uri)
-  return path === undefined ? createPostgresAdapter(uri.replace(/^postgresql\+\w+:/, 'postgresql:')) : createSqliteAdapter(path)
+  return adapterFor(uri, sqlitePath(uri))
 }
 
 /** What a serving process adds to the store; CLI commands and tests open it plain. */
@@ -44,9 +48,9 @@ export async function openTrackingStore(
   uri: string,
   options: { defaultArtifactRoot: string } & ServingOptions,
 ): Promise<LogbookStore> {
-  let store = await createSqlTrackingStore(openAdapter(uri), options)
-  const path = options.writeThread ? sqlitePath(uri) : undefined
-  if (path !== undefined && path !== ':memory:') {
+  const path = sqlitePath(uri)
+  let store = await createSqlTrackingStore(adapterFor(uri, path), options)
+  if (options.writeThread && path !== undefined && path !== ':memory:') {
     try {
       store = await withSqliteWriteThread(store, path, options)
     } catch (e) {

@@ -1,7 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { buildSync } from 'esbuild'
-import { METRIC_COLUMNS_MAX_POINTS, MlflowError, type ErrorCode, type Metric, type MetricColumns } from '@logbook/core'
+import { METRIC_COLUMNS_MAX_POINTS, MlflowError, indexKeys, type ErrorCode, type Metric, type MetricColumns } from '@logbook/core'
 import type { LogbookStore } from '../logbook-store.ts'
 import type { BatchIn } from '../tracking-store.ts'
 import type { MetricExtras, WriteReply, WriteRequest, WriteThreadData } from './sqlite-write-thread-worker.ts'
@@ -39,45 +39,30 @@ function workerProgram(): string {
 
 const OPTIONAL = ['run_id', 'model_id', 'dataset_name', 'dataset_digest'] as const
 
-/** The optional fields of the points that carry any (most carry none). */
-function extrasOf(metrics: Metric[]): MetricExtras[] {
-  const out: MetricExtras[] = []
-  for (let i = 0; i < metrics.length; i++) {
-    const m = metrics[i] as Metric
-    if (m.run_id === undefined && m.model_id === undefined && m.dataset_name === undefined && m.dataset_digest === undefined) continue
-    const extra: MetricExtras = { i }
-    for (const f of OPTIONAL) if (m[f] !== undefined) extra[f] = m[f]
-    out.push(extra)
-  }
-  return out
-}
-
-/** Split metrics into transferable columns: one key list, a key index and three float64 arrays. */
-function toColumns(metrics: Metric[]): MetricColumns {
+/**
+ * Metrics as transferable columns (one key list, a key index, three float64 arrays) and, for the
+ * few points that carry any, their optional fields (logged model, dataset, run) by index.
+ */
+function toColumns(metrics: Metric[]): { cols: MetricColumns; extras: MetricExtras[] } {
   const n = metrics.length
-  const keyOf = new Map<string, number>()
-  const keys: string[] = []
   const cols: MetricColumns = {
-    keys,
-    keyIndex: new Uint32Array(n),
+    ...indexKeys(n, (i) => (metrics[i] as Metric).key),
     values: new Float64Array(n),
     steps: new Float64Array(n),
     timestamps: new Float64Array(n),
   }
+  const extras: MetricExtras[] = []
   for (let i = 0; i < n; i++) {
     const m = metrics[i] as Metric
-    let k = keyOf.get(m.key)
-    if (k === undefined) {
-      k = keys.length
-      keyOf.set(m.key, k)
-      keys.push(m.key)
-    }
-    cols.keyIndex[i] = k
     cols.values[i] = m.value
     cols.steps[i] = m.step
     cols.timestamps[i] = m.timestamp
+    if (m.run_id === undefined && m.model_id === undefined && m.dataset_name === undefined && m.dataset_digest === undefined) continue
+    const extra: MetricExtras = { i }
+    for (const f of OPTIONAL) if (m[f] !== undefined) extra[f] = m[f]
+    extras.push(extra)
   }
-  return cols
+  return { cols, extras }
 }
 
 /**
@@ -138,9 +123,9 @@ export async function withSqliteWriteThread(
   })
 
   const send = (op: WriteRequest['op'], runId: string, metrics: Metric[], batch: Omit<BatchIn, 'metrics'>): Promise<void> => {
-    const cols = toColumns(metrics)
+    const { cols, extras } = toColumns(metrics)
     const id = nextId++
-    const request: WriteRequest = { id, op, runId, metrics: cols, extras: extrasOf(metrics), params: batch.params, tags: batch.tags }
+    const request: WriteRequest = { id, op, runId, metrics: cols, extras, params: batch.params, tags: batch.tags }
     return new Promise<void>((resolve, reject) => {
       pending.set(id, { resolve, reject })
       worker.postMessage(request, [cols.keyIndex, cols.values, cols.steps, cols.timestamps].map((a) => a.buffer as ArrayBuffer))

@@ -1,4 +1,4 @@
-import { orderByFor, parseColumn, parseColumns, serializeColumns, type Column } from './columns.ts'
+import { column, orderByFor, parseColumn, parseColumns, serializeColumns, type Column } from './columns.ts'
 import type { TableRequest } from './types.ts'
 
 /**
@@ -52,11 +52,10 @@ export const DEFAULT_METRIC_COLUMNS = 6
 export const DEFAULT_PARAM_COLUMNS = 6
 
 export function defaultColumns(keys: { metrics?: string[]; params?: string[] }): Column[] {
-  const ids = [
-    ...(keys.metrics ?? []).slice(0, DEFAULT_METRIC_COLUMNS).map((k) => `metrics.${k}`),
-    ...(keys.params ?? []).slice(0, DEFAULT_PARAM_COLUMNS).map((k) => `params.${k}`),
+  return [
+    ...(keys.metrics ?? []).slice(0, DEFAULT_METRIC_COLUMNS).map((k) => column('metric', k)),
+    ...(keys.params ?? []).slice(0, DEFAULT_PARAM_COLUMNS).map((k) => column('param', k)),
   ]
-  return ids.map(parseColumn).filter((c): c is Column => c !== undefined)
 }
 
 /** The `cols` value of a column list; `-` keeps an emptied list from turning back into defaults. */
