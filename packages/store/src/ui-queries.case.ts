@@ -224,6 +224,8 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
       [undefined, undefined, 5], [undefined, undefined, 8], [-1000 + 37, 25_011, 6], [1000, 20_000, 4], [5200, 29_000, 3], [-100, 2000, 50],
       // Whole coarse blocks (1,024 steps, migration 0007): open ends, and a zoom on coarse boundaries.
       [undefined, undefined, 12], [2048, 20_479, 5], [-2048, 4095, 3],
+      // One coarse block a bucket (read without grouping).
+      [undefined, undefined, 40], [2048, 20_479, 20],
     ]
     for (const [minX, maxX, buckets] of cases) {
       const [series] = await store.sampledMetrics({ runIds: [run.info.run_id], metricKey: 'loss', xAxis: 'step', buckets, minX, maxX })
@@ -235,6 +237,8 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
     expect(snappedWidth(-2000, 29_998, 12)! % 1024).toBe(0)
     expect(snappedWidth(2048, 20_479, 5)! % 1024).toBe(0)
     expect(snappedWidth(-2048, 4095, 3)! % 1024).toBe(0)
+    expect(snappedWidth(-2000, 29_998, 40)).toBe(1024)
+    expect(snappedWidth(2048, 20_479, 20)).toBe(1024)
     expect(snappedWidth(-2000, 29_998, 8)).toBeDefined()
     expect(snappedWidth(1000, 20_000, 4)).toBeDefined()
     expect(snappedWidth(-100, 2000, 50)).toBeUndefined()
@@ -251,6 +255,7 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
     const id = await seriesRun(points)
     const cases: [number | undefined, number | undefined, number][] = [
       [undefined, undefined, 20], [undefined, undefined, 101], [0, 200_000, 37], [-3000, 100_000, 9],
+      [undefined, undefined, 300],
     ]
     for (const [minX, maxX, buckets] of cases) {
       const lo = minX ?? -3500
@@ -258,6 +263,7 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
       const [series] = await store.sampledMetrics({ runIds: [id], metricKey: 'loss', xAxis: 'step', buckets, minX, maxX })
       expectSeries(series, reference(points, 'step', buckets, minX, maxX))
     }
+    expect(snappedWidth(-3500, 275_800, 300)).toBe(1024)
   })
 
   it('metrics/sampled: timestamp axis', async () => {

@@ -24,10 +24,11 @@
     body: body,
     response: fetch('/ajax-api/2.0/logbook/metrics/sampled', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      // The binary answer (packages/core/src/sampled-binary.ts), as src/charts/series.ts asks.
+      headers: { 'Content-Type': 'application/json', Accept: 'application/vnd.logbook.sampled' },
       body: JSON.stringify(body),
     }).then(
-      function (r) { return r.ok ? r.text() : null },
+      function (r) { return r.ok && r.headers.get('content-type') === 'application/vnd.logbook.sampled' ? r.arrayBuffer() : null },
       function () { return null },
     ),
   }

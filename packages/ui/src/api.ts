@@ -39,10 +39,19 @@ function toLogin(url: string): void {
   navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true })
 }
 
-async function send<T>(url: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
+async function open(url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
   const response = await fetch(url, { ...init, signal })
   if (response.status === 401) toLogin(url)
-  const text = await response.text()
+  return response
+}
+
+async function send<T>(url: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
+  const response = await open(url, init, signal)
+  return answer<T>(response, await response.text())
+}
+
+/** A response's JSON body, or its error (MLflow's format) thrown as an ApiError. */
+function answer<T>(response: Response, text: string): T {
   let body: unknown = undefined
   try {
     body = text ? JSON.parse(text) : {}
@@ -96,6 +105,15 @@ export const logbook = {
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
       signal,
     )
+  },
+  /** POST answered in the binary type `accept` when it succeeds (errors are JSON as usual). */
+  async postBytes(path: string, body: unknown, accept: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+    const url = `/ajax-api/2.0/logbook/${path}`
+    const headers = { 'Content-Type': 'application/json', Accept: accept }
+    const response = await open(url, { method: 'POST', headers, body: JSON.stringify(body) }, signal)
+    if (response.ok && response.headers.get('content-type') === accept) return response.arrayBuffer()
+    answer(response, await response.text())
+    throw new ApiError(response.status, 'MALFORMED_RESPONSE', `The server did not answer with ${accept}`)
   },
 }
 

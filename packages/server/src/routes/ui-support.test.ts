@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Hono } from 'hono'
 import type { LogbookStore } from '@logbook/store'
+import { SAMPLED_BINARY_TYPE, decodeSampledBinary } from '@logbook/core'
 import { testApp } from '../testing.ts'
 
 let app: Hono
@@ -77,6 +78,23 @@ describe('UI support routes', () => {
     await store.logBatch(run.info.run_id, { metrics: values.map((value, step) => ({ key: 'v', value, timestamp: 1, step })), params: [], tags: [] })
     const text = await (await api('/metrics/sampled', { run_ids: [run.info.run_id], metric_key: 'v' })).text()
     expect(text).toContain('"last":[1.5,"Infinity","NaN","-Infinity",0.30000000000000004,"NaN"]')
+  })
+
+  it('metrics/sampled answers the same series as bytes when asked with Accept', async () => {
+    const body = { run_ids: runs, metric_key: 'loss', buckets: 50, min_x: 10 }
+    const asJson = (await (await api('/metrics/sampled', body)).json()) as { series: Record<string, unknown>[] }
+    const res = await app.request('/ajax-api/2.0/logbook/metrics/sampled', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: SAMPLED_BINARY_TYPE },
+      body: JSON.stringify(body),
+    })
+    expect(res.headers.get('content-type')).toBe(SAMPLED_BINARY_TYPE)
+    const decoded = decodeSampledBinary(await res.arrayBuffer())
+    // The JSON form spells NaN as "NaN"; the bytes carry NaN itself.
+    const wire = (v: number) => (Number.isNaN(v) ? 'NaN' : v)
+    expect(decoded.map((s) => ({ ...s, x: [...s.x], min: [...s.min].map(wire), max: [...s.max].map(wire), last: [...s.last].map(wire), count: [...s.count] }))).toEqual(asJson.series)
+    expect(decoded).toHaveLength(3)
+    expect(decoded[0]!.last.at(-1)).toBeNaN()
   })
 
   const bad: [string, string, unknown, RegExp, string?][] = [

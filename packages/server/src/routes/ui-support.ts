@@ -1,5 +1,5 @@
 import type { Hono } from 'hono'
-import { encodeDouble, invalidParam, parseRunFilter, parseRunOrderBy, parseRunTableOrderBy, uiRequests as ui } from '@logbook/core'
+import { SAMPLED_BINARY_TYPE, encodeDouble, encodeSampledBinary, invalidParam, parseRunFilter, parseRunOrderBy, parseRunTableOrderBy, uiRequests as ui } from '@logbook/core'
 import type { SampledSeries, UiQueries } from '@logbook/store'
 import { LOGBOOK_PREFIXES, jsonText, rpc } from '../rpc.ts'
 
@@ -74,7 +74,7 @@ export function uiSupportRoutes(app: Hono, store: UiQueries): void {
   rpc(app, 'GET', '/experiments/keys', ui.experimentKeys, async (req) =>
     uiJson(await store.experimentKeys(req.experiment_ids)), LOGBOOK_PREFIXES)
 
-  rpc(app, 'POST', '/metrics/sampled', ui.sampledMetrics, async (req) => {
+  rpc(app, 'POST', '/metrics/sampled', ui.sampledMetrics, async (req, c) => {
     // Integer x positions inside a fractional zoom window.
     const minX = req.min_x === undefined ? undefined : Math.ceil(req.min_x)
     const maxX = req.max_x === undefined ? undefined : Math.floor(req.max_x)
@@ -89,6 +89,10 @@ export function uiSupportRoutes(app: Hono, store: UiQueries): void {
       minX,
       maxX,
     })
+    // The web UI asks for doubles as bytes (core/sampled-binary.ts); other clients get JSON.
+    if (c.req.header('accept')?.includes(SAMPLED_BINARY_TYPE)) {
+      return new Response(encodeSampledBinary(series), { headers: { 'content-type': SAMPLED_BINARY_TYPE } })
+    }
     return seriesJson(series)
   }, LOGBOOK_PREFIXES)
 }

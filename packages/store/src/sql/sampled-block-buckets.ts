@@ -63,6 +63,7 @@ export async function blockBuckets(
   k: number,
   table: 'metric_blocks' | 'metric_blocks_coarse' = 'metric_blocks',
 ): Promise<BucketColumns> {
+  if (k === 1) return singleBlocks(ctx, s, first, end, table)
   const base = Math.floor(first / k) * k
   const big = (n: number) => sql`cast(${n} as bigint)`
   const finalSlot = sql`(b.block - ${big(base)}) % ${big(k)} = ${big(k - 1)} or b.block = ${big(end - 1)}`
@@ -98,6 +99,31 @@ export async function blockBuckets(
     }
   }
   return inOrder(out)
+}
+
+/**
+ * Buckets of one block each: the blocks themselves, read as JSON arrays without grouping (a 1,000,000
+ * step series in 977 coarse buckets: 50 series in ~70 ms of SQLite instead of ~130 ms through the
+ * GROUP BY, whose per-bucket aggregates and last-point case were all no-ops here).
+ */
+async function singleBlocks(
+  ctx: StoreContext,
+  s: SeriesRef,
+  first: number,
+  end: number,
+  table: 'metric_blocks' | 'metric_blocks_coarse',
+): Promise<BucketColumns> {
+  const big = (n: number) => sql`cast(${n} as bigint)`
+  const last = sql`case when b.last_is_nan = 1 then null else b.last_value end`
+  const columns = [sql.ref('b.first_step'), sql.ref('b.count'), sql.ref('b.min_value'), sql.ref('b.max_value'), last]
+  const names = ['x', 'n', 'mn', 'mx', 'lv']
+  const q = sql`select ${sql.join(columns.map((c, i) => sql`${jsonColumn(ctx, c)} as ${sql.ref(names[i]!)}`))}
+    from (select * from ${sql.table(table)} b
+      where b.run_id = ${s.runId} and b.key_id = ${s.keyId} and b.block >= ${big(first)} and b.block < ${big(end)}
+      order by b.block) b`
+  const [row] = await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db))
+  const [x, n, mn, mx, lv] = (row ?? []).map((v) => numbers(jsonList(v)))
+  return inOrder({ x: x ?? [], n: n ?? [], mn: mn ?? [], mx: mx ?? [], last: lv ?? [] })
 }
 
 /** SQLite's GROUP BY answers in bucket order, PostgreSQL's hash aggregate may not: sort by x if needed. */

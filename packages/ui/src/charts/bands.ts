@@ -36,6 +36,18 @@ export function bandExtent(bands: Band[], logY: boolean): [number, number] | und
 }
 
 /**
+ * A scale's value -> canvas pixel mapping, as uPlot's valToPos computes it for linear and log10
+ * scales, without its per-call lookups: 50 bands x 1,000 points call it 200,000 times (69 -> ~15 ms).
+ * `from`/`size` are the plot box along the axis; y grows downwards.
+ */
+export function pixelMap(min: number, max: number, log: boolean, from: number, size: number, down: boolean): (v: number) => number {
+  const f = log ? Math.log10 : (v: number) => v
+  const lo = f(min)
+  const scale = size / (f(max) - lo)
+  return down ? (v) => from + size - (f(v) - lo) * scale : (v) => from + (f(v) - lo) * scale
+}
+
+/**
  * Fill each band as one polygon (upper edge forward, lower edge back) under the lines, clipped to
  * the plot area. uPlot's own bands need two extra series a run and a clip path per band, which
  * took most of the drawing time of 50 sampled runs.
@@ -43,6 +55,10 @@ export function bandExtent(bands: Band[], logY: boolean): [number, number] | und
 export function drawBands(u: uPlot, bands: Band[], logY: boolean): void {
   const ctx = u.ctx
   const { left, top, width, height } = u.bbox
+  const { x: sx, y: sy } = u.scales
+  if (sx?.min == null || sx.max == null || sy?.min == null || sy.max == null) return
+  const px = pixelMap(sx.min, sx.max, false, left, width, false)
+  const py = pixelMap(sy.min, sy.max, logY, top, height, true)
   ctx.save()
   ctx.beginPath()
   ctx.rect(left, top, width, height)
@@ -50,18 +66,14 @@ export function drawBands(u: uPlot, bands: Band[], logY: boolean): void {
   for (const b of bands) {
     const idx = drawable(b, logY)
     if (idx.length === 0) continue
+    const xs = idx.map((i) => px(b.x[i]!))
     ctx.beginPath()
     for (let j = 0; j < idx.length; j++) {
-      const i = idx[j]!
-      const px = u.valToPos(b.x[i]!, 'x', true)
-      const py = u.valToPos(b.max[i]!, 'y', true)
-      if (j === 0) ctx.moveTo(px, py)
-      else ctx.lineTo(px, py)
+      const y = py(b.max[idx[j]!]!)
+      if (j === 0) ctx.moveTo(xs[j]!, y)
+      else ctx.lineTo(xs[j]!, y)
     }
-    for (let j = idx.length - 1; j >= 0; j--) {
-      const i = idx[j]!
-      ctx.lineTo(u.valToPos(b.x[i]!, 'x', true), u.valToPos(b.min[i]!, 'y', true))
-    }
+    for (let j = idx.length - 1; j >= 0; j--) ctx.lineTo(xs[j]!, py(b.min[idx[j]!]!))
     ctx.closePath()
     ctx.fillStyle = b.fill
     ctx.fill()

@@ -1,3 +1,4 @@
+import { encodeSampledBinary } from '@logbook/core/sampled-binary'
 import { describe, expect, it } from 'vitest'
 import { pairByStep, smooth, takePreload, type RunSeries } from './series.ts'
 
@@ -41,14 +42,21 @@ describe('pairByStep', () => {
 
 describe('takePreload', () => {
   const body = { run_ids: ['a', 'b'], metric_key: 'loss', x_axis: 'step' as const, buckets: 1000 }
-  const answer = { series: [{ run_id: 'a', total_points: 1, sampled: false, x: [0], min: [1], max: [1], last: [1] }] }
-  const preload = (over: Partial<typeof body> = {}, text: string | null = JSON.stringify(answer)) => {
-    ;(globalThis as { __logbookPreload?: unknown }).__logbookPreload = { body: { ...body, ...over }, response: Promise.resolve(text) }
+  const answer = [{ run_id: 'a', metric_key: 'loss', total_points: 1, sampled: false, x: [0], min: [1], max: [Number.NaN], last: [1], count: [1] }]
+  const bytes = () => encodeSampledBinary(answer).slice().buffer
+  const preload = (over: Partial<typeof body> = {}, response: ArrayBuffer | null = bytes()) => {
+    ;(globalThis as { __logbookPreload?: unknown }).__logbookPreload = { body: { ...body, ...over }, response: Promise.resolve(response) }
   }
 
   it('hands the preloaded answer to the same request, about the same bucket count, once', async () => {
     preload({ buckets: 1100 })
-    expect(await takePreload(body)).toEqual(answer)
+    const taken = await takePreload(body)
+    expect(taken?.map((s) => ({ ...s, x: [...s.x], min: [...s.min], max: [...s.max], last: [...s.last], count: [...s.count] }))).toEqual(answer)
+    expect(await takePreload(body)).toBeUndefined()
+  })
+
+  it('drops a preloaded answer that is not the binary form', async () => {
+    preload({}, new TextEncoder().encode('{"series":[]}').buffer)
     expect(await takePreload(body)).toBeUndefined()
   })
 

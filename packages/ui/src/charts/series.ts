@@ -1,5 +1,5 @@
+import { SAMPLED_BINARY_TYPE, decodeSampledBinary, type DecodedSampled } from '@logbook/core/sampled-binary'
 import { logbook } from '../api.ts'
-import { toNumber, type WireNumber } from '../components/format.ts'
 
 /** x-axis of a chart: step, wall time, time since the run started, or another metric paired by step. */
 export type XMode = 'step' | 'time' | 'relative' | `metric:${string}`
@@ -24,25 +24,6 @@ export interface RunSeries {
   max: number[]
 }
 
-interface WireSampled {
-  run_id: string
-  total_points: number
-  sampled: boolean
-  x: number[]
-  min: WireNumber[]
-  max: WireNumber[]
-  last: WireNumber[]
-}
-
-/** The numbers of a decoded JSON list, converted in place (MLflow's "NaN"/"Infinity" strings included). */
-function numbers(list: (WireNumber | null)[]): number[] {
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i]
-    if (typeof v !== 'number') list[i] = toNumber(v) ?? Number.NaN
-  }
-  return list as number[]
-}
-
 /** Results are kept so a chart that scrolls out and back in does not fetch again. */
 const cache = new Map<string, RunSeries[]>()
 const CACHE_LIMIT = 400
@@ -60,7 +41,8 @@ interface SampledBody {
 /** The request public/chart-preload.js started while the bundle loaded (a /charts address). */
 interface Preload {
   body: SampledBody
-  response: Promise<string | null>
+  /** The binary answer (core/sampled-binary.ts); null when the request failed. */
+  response: Promise<ArrayBuffer | null>
 }
 
 /**
@@ -69,15 +51,19 @@ interface Preload {
  * bucket per pixel). Only the page's first series request may take it (a later one could get
  * stale data); undefined otherwise or when it failed, and the chart asks itself.
  */
-export async function takePreload(body: SampledBody): Promise<{ series?: WireSampled[] } | undefined> {
+export async function takePreload(body: SampledBody): Promise<DecodedSampled[] | undefined> {
   const holder = globalThis as { __logbookPreload?: Preload }
   const pre = holder.__logbookPreload
   holder.__logbookPreload = undefined
   if (!pre || body.min_x !== undefined || body.max_x !== undefined || body.x_axis !== pre.body.x_axis) return undefined
   if (body.metric_key !== pre.body.metric_key || body.run_ids.join(',') !== pre.body.run_ids.join(',')) return undefined
   if (pre.body.buckets < body.buckets * 0.9 || pre.body.buckets > body.buckets * 1.25) return undefined
-  const text = await pre.response
-  return text ? (JSON.parse(text) as { series?: WireSampled[] }) : undefined
+  const bytes = await pre.response
+  try {
+    return bytes ? decodeSampledBinary(bytes) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** POST logbook/metrics/sampled: downsampled series of `key` for many runs, optionally in an x range. */
@@ -107,25 +93,21 @@ export async function fetchSampled(
   const answers = preloaded
     ? [preloaded]
     : await Promise.all(
-        chunks.map((ids) =>
-          logbook.post<{ series?: WireSampled[] }>(
-            'metrics/sampled',
-            { ...body, run_ids: ids },
-            signal,
-          ),
+        chunks.map(async (ids) =>
+          decodeSampledBinary(await logbook.postBytes('metrics/sampled', { ...body, run_ids: ids }, SAMPLED_BINARY_TYPE, signal)),
         ),
       )
-  const series = answers
-    .flatMap((res) => res.series ?? [])
-    .map((s) => ({
+  const series = answers.flat().map(
+    (s): RunSeries => ({
       runId: s.run_id,
       sampled: s.sampled,
       totalPoints: s.total_points,
-      x: numbers(s.x),
-      last: numbers(s.last),
-      min: numbers(s.min),
-      max: numbers(s.max),
-    }))
+      x: Array.from(s.x),
+      last: Array.from(s.last),
+      min: Array.from(s.min),
+      max: Array.from(s.max),
+    }),
+  )
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
   cache.set(cacheKey, series)
   return series
