@@ -2,12 +2,15 @@
  * The write thread's program (see sqlite-write-thread.ts): a second connection to the same SQLite
  * file running the store's own log-batch code (sql/logging.ts) for the metric-carrying writes it
  * is sent, one message per request, answering each with nothing (done) or the MLflow error raised.
- * The serving thread has opened and migrated the database already.
+ * Between write groups it also computes part of a chart's downsampled series (sql/sampled-metrics.ts)
+ * when asked. The serving thread has opened and migrated the database already.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { sql } from 'kysely'
 import { isMlflowError, type KeyValue, type Metric, type MetricColumns } from '@logbook/core'
 import * as logging from '../sql/logging.ts'
+import { sampledMetrics } from '../sql/sampled-metrics.ts'
+import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { createSqliteAdapter } from './sqlite-dialect.ts'
 
@@ -27,8 +30,15 @@ export interface WriteRequest {
 /** A point's optional fields, as log-batch received them (MLflow 3: model_id, dataset_*). */
 export type MetricExtras = Pick<Metric, 'run_id' | 'model_id' | 'dataset_name' | 'dataset_digest'> & { i: number }
 
+/** Downsampled series of some runs, read with this thread's connection (its last commit included). */
+export interface ReadRequest {
+  id: number
+  op: 'sampled'
+  query: SampledMetricsQuery
+}
+
 export type WriteReply =
-  | { id: number; ok: true }
+  | { id: number; ok: true; series?: SampledSeries[] }
   | { id: number; ok: false; code: string; message: string }
   | { id: number; ok: false; crash: string }
 
@@ -124,11 +134,23 @@ async function main(): Promise<void> {
     }
     draining = undefined
   }
-  port.on('message', (msg: WriteRequest | 'close') => {
+  // Reads run after the write groups under way, never inside one (they would see its uncommitted
+  // rows), and without yielding between series, so no group starts while they run.
+  const read = async (msg: ReadRequest) => {
+    await draining
+    try {
+      const series = await sampledMetrics(ctx, msg.query, { yieldBetween: false })
+      port.postMessage({ id: msg.id, ok: true, series } satisfies WriteReply)
+    } catch (e) {
+      port.postMessage(reply(msg.id, e))
+    }
+  }
+  port.on('message', (msg: WriteRequest | ReadRequest | 'close') => {
     if (msg === 'close') {
       void (draining ?? Promise.resolve()).then(() => adapter.close()).finally(() => port.postMessage('closed'))
       return
     }
+    if (msg.op === 'sampled') return void read(msg)
     queue.push(msg)
     draining ??= drain()
   })

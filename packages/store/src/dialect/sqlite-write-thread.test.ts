@@ -133,4 +133,39 @@ describe('SQLite write thread', () => {
     expect((await store.getRun(live)).data.metrics.map((m) => m.key).sort()).toEqual(['first', 'fresh', 'warm'])
     await store.close()
   })
+
+  it('reads half of a many-run metrics/sampled on the thread, with the same answer as one thread', async () => {
+    const store = await open('sampled.db', true)
+    const exp = await store.createExperiment('sampled')
+    const ids: string[] = []
+    for (let i = 0; i < 7; i++) {
+      const id = (await store.createRun({ experimentId: exp, runName: `r${i}`, tags: [] })).info.run_id
+      ids.push(id)
+      // Run 3 lacks the metric; the others have 3,000-9,000 points (sampled at 100 buckets), with NaN.
+      if (i !== 3) await store.logMetrics(id, points('loss', -50, 3000 * (1 + (i % 3)), (s) => (s % 97 === 0 ? Number.NaN : Math.cos(s / 50) + i)))
+    }
+    await store.close()
+    const threaded = await open('sampled.db', true)
+    const plain = await open('sampled.db', false)
+    const asked = [ids[5]!, ids[0]!, 'no-such-run', ids[3]!, ids[0]!, ...ids.slice(1)]
+    const queries = [
+      { runIds: asked, metricKey: 'loss', xAxis: 'step' as const, buckets: 100 },
+      { runIds: asked, metricKey: 'loss', xAxis: 'step' as const, buckets: 40, minX: 100, maxX: 2500 },
+      { runIds: asked, metricKey: 'loss', xAxis: 'timestamp' as const, buckets: 30 },
+      { runIds: ids.slice(0, 3), metricKey: 'loss', xAxis: 'step' as const, buckets: 100 },
+      { runIds: asked, metricKey: 'nope', xAxis: 'step' as const, buckets: 10 },
+    ]
+    for (const q of queries) {
+      const a = await threaded.sampledMetrics(q)
+      expect(a).toEqual(await plain.sampledMetrics(q))
+      if (q.metricKey === 'loss' && q.runIds.length > 3) expect(a.map((x) => x.run_id)).toEqual([ids[5], ids[0], ids[1], ids[2], ids[4], ids[6]])
+    }
+    // Reads while the thread writes: each answer is the data before or after a whole batch.
+    const writes = Array.from({ length: 5 }, (_, b) => threaded.logMetrics(ids[1]!, points('loss', 20_000 + b * 1000, 1000)))
+    const during = await threaded.sampledMetrics({ runIds: ids, metricKey: 'loss', xAxis: 'step', buckets: 50 })
+    await Promise.all(writes)
+    expect([6000, 7000, 8000, 9000, 10_000, 11_000]).toContain(during.find((x) => x.run_id === ids[1])?.total_points)
+    await threaded.close()
+    await plain.close()
+  })
 })

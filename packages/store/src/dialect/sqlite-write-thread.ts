@@ -4,10 +4,13 @@ import { buildSync } from 'esbuild'
 import { METRIC_COLUMNS_MAX_POINTS, MlflowError, indexKeys, type ErrorCode, type Metric, type MetricColumns } from '@logbook/core'
 import type { LogbookStore } from '../logbook-store.ts'
 import type { BatchIn } from '../tracking-store.ts'
-import type { MetricExtras, WriteReply, WriteRequest, WriteThreadData } from './sqlite-write-thread-worker.ts'
+import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
+import type { MetricExtras, ReadRequest, WriteReply, WriteRequest, WriteThreadData } from './sqlite-write-thread-worker.ts'
 
 const WORKER_ENTRY = fileURLToPath(new URL('./sqlite-write-thread-worker.ts', import.meta.url))
 const CACHE_KIB = 16_384
+/** Runs of a metrics/sampled request from which the thread computes the second half (in parallel). */
+const SPLIT_MIN_RUNS = 4
 let program: string | undefined
 
 /**
@@ -82,7 +85,7 @@ export async function withSqliteWriteThread(
 ): Promise<LogbookStore> {
   const data: WriteThreadData = { path, defaultArtifactRoot: options.defaultArtifactRoot, cacheKib: CACHE_KIB }
   const worker = new Worker(workerProgram(), { eval: true, execArgv: [], workerData: data })
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
+  const pending = new Map<number, { resolve: (series?: SampledSeries[]) => void; reject: (e: Error) => void }>()
   let nextId = 0
   let alive = true
   let closed: (() => void) | undefined
@@ -109,7 +112,7 @@ export async function withSqliteWriteThread(
     const p = pending.get(msg.id)
     if (!p) return
     pending.delete(msg.id)
-    if (msg.ok) p.resolve()
+    if (msg.ok) p.resolve(msg.series)
     else if ('code' in msg) p.reject(new MlflowError(msg.code as ErrorCode, msg.message))
     else p.reject(new Error(`SQLite write thread: ${msg.crash}`))
   })
@@ -127,9 +130,27 @@ export async function withSqliteWriteThread(
     const id = nextId++
     const request: WriteRequest = { id, op, runId, metrics: cols, extras, params: batch.params, tags: batch.tags }
     return new Promise<void>((resolve, reject) => {
-      pending.set(id, { resolve, reject })
+      pending.set(id, { resolve: () => resolve(), reject })
       worker.postMessage(request, [cols.keyIndex, cols.values, cols.steps, cols.timestamps].map((a) => a.buffer as ArrayBuffer))
     })
+  }
+  const ask = (query: SampledMetricsQuery): Promise<SampledSeries[]> => {
+    const id = nextId++
+    const request: ReadRequest = { id, op: 'sampled', query }
+    return new Promise<SampledSeries[]>((resolve, reject) => {
+      pending.set(id, { resolve: (series) => resolve(series ?? []), reject })
+      worker.postMessage(request)
+    })
+  }
+  // A chart of many runs: the thread reads the second half of them while this one reads the first.
+  // 50 runs x 977 buckets, binary answer, idle 2-core machine: ~135 -> ~87 ms. With the browser on
+  // the same 2 cores (bench:ui) both are busy anyway and the chart is drawn no sooner.
+  const sampledMetrics = async (q: SampledMetricsQuery): Promise<SampledSeries[]> => {
+    const ids = [...new Set(q.runIds)]
+    if (!alive || ids.length < SPLIT_MIN_RUNS) return store.sampledMetrics(q)
+    const half = Math.ceil(ids.length / 2)
+    const [first, second] = await Promise.all([store.sampledMetrics({ ...q, runIds: ids.slice(0, half) }), ask({ ...q, runIds: ids.slice(half) })])
+    return [...first, ...second]
   }
   // Oversized requests stay here so that the store's own limit check answers them.
   const threaded = (metrics: Metric[]) => alive && metrics.length > 0 && metrics.length <= METRIC_COLUMNS_MAX_POINTS
@@ -137,6 +158,7 @@ export async function withSqliteWriteThread(
   return {
     ...store,
     logBatch: (runId, batch) => (threaded(batch.metrics) ? send('logBatch', runId, batch.metrics, batch) : store.logBatch(runId, batch)),
+    sampledMetrics,
     logMetrics: (runId, metrics) => (threaded(metrics) ? send('logMetrics', runId, metrics, { params: [], tags: [] }) : store.logMetrics(runId, metrics)),
     async close() {
       if (alive) {

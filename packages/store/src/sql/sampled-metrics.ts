@@ -58,8 +58,11 @@ async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> 
   return width === undefined ? aggregateSteps(ctx, s, lo, hi) : aggregateBlocks(ctx, s, lo, hi, width)
 }
 
-/** metrics/sampled: one downsampled series per run that has the metric, in request order. */
-export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery): Promise<SampledSeries[]> {
+/**
+ * metrics/sampled: one downsampled series per run that has the metric, in request order.
+ * `yieldBetween: false` (the write thread) reads all series in one go, so no write can start between them.
+ */
+export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery, { yieldBetween = true } = {}): Promise<SampledSeries[]> {
   const keyId = (await metricKeyIds(ctx, [q.metricKey])).get(q.metricKey)
   const uuids = [...new Set(q.runIds)]
   if (keyId === undefined || uuids.length === 0) return []
@@ -77,7 +80,7 @@ export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery):
     if (!run) continue
     // SQLite answers synchronously: between series, let the server's other requests (the UI's
     // bundle, runs/get) move, or 50 series x 1M points hold them all for the whole request.
-    if (out.length > 0) await new Promise((resolve) => setImmediate(resolve))
+    if (yieldBetween && out.length > 0) await new Promise((resolve) => setImmediate(resolve))
     const ref: SeriesRef = { runId: run.id, keyId, buckets: q.buckets, minX: q.minX, maxX: q.maxX }
     const buckets = q.xAxis === 'step' ? await sampleBySteps(ctx, ref) : await sampleByTimestamp(ctx, ref)
     out.push({ run_id: uuid, metric_key: q.metricKey, ...buckets })
