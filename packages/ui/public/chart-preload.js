@@ -28,7 +28,10 @@
       headers: { 'Content-Type': 'application/json', Accept: 'application/vnd.logbook.sampled' },
       body: JSON.stringify(body),
     }).then(
-      function (r) { return r.ok && r.headers.get('content-type') === 'application/vnd.logbook.sampled' ? r.arrayBuffer() : null },
+      function (r) {
+        var type = (r.headers.get('content-type') || '').split(';')[0].trim()
+        return r.ok && type === 'application/vnd.logbook.sampled' ? r.arrayBuffer() : null
+      },
       function () { return null },
     ),
   }

@@ -111,7 +111,7 @@ export const logbook = {
     const url = `/ajax-api/2.0/logbook/${path}`
     const headers = { 'Content-Type': 'application/json', Accept: accept }
     const response = await open(url, { method: 'POST', headers, body: JSON.stringify(body) }, signal)
-    if (response.ok && response.headers.get('content-type') === accept) return response.arrayBuffer()
+    if (response.ok && response.headers.get('content-type')?.split(';')[0]?.trim() === accept) return response.arrayBuffer()
     answer(response, await response.text())
     throw new ApiError(response.status, 'MALFORMED_RESPONSE', `The server did not answer with ${accept}`)
   },

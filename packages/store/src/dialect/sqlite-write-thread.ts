@@ -149,7 +149,10 @@ export async function withSqliteWriteThread(
     const ids = [...new Set(q.runIds)]
     if (!alive || ids.length < SPLIT_MIN_RUNS) return store.sampledMetrics(q)
     const half = Math.ceil(ids.length / 2)
-    const [first, second] = await Promise.all([store.sampledMetrics({ ...q, runIds: ids.slice(0, half) }), ask({ ...q, runIds: ids.slice(half) })])
+    const rest = { ...q, runIds: ids.slice(half) }
+    // A thread that died meanwhile leaves its half to this one, as it leaves writes.
+    const theirs = ask(rest).catch((e: unknown) => (alive ? Promise.reject(e) : store.sampledMetrics(rest)))
+    const [first, second] = await Promise.all([store.sampledMetrics({ ...q, runIds: ids.slice(0, half) }), theirs])
     return [...first, ...second]
   }
   // Oversized requests stay here so that the store's own limit check answers them.
