@@ -38,6 +38,18 @@ function reference(points: Point[], axis: 'step' | 'timestamp', buckets: number,
   return out
 }
 
+/**
+ * The timestamp axis of an ordered series (sql/sampled-ordered-time.ts): the step axis's buckets
+ * over the steps whose points lie in [minX, maxX], each at its first point's timestamp.
+ */
+function orderedTimeReference(points: Point[], buckets: number, minX?: number, maxX?: number) {
+  const inRange = points.filter((p) => (minX === undefined || p.timestamp >= minX) && (maxX === undefined || p.timestamp <= maxX))
+  const steps = inRange.map((p) => p.step)
+  const byStep = reference(inRange, 'step', buckets, minX === undefined ? undefined : Math.min(...steps), maxX === undefined ? undefined : Math.max(...steps))
+  const first = (step: number) => Math.min(...inRange.filter((p) => p.step === step).map((p) => p.timestamp))
+  return { ...byStep, x: byStep.x.map(first) }
+}
+
 /** Cases of the UI's store queries, run once per backend. */
 export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
   let store: LogbookStore
@@ -279,5 +291,34 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
       const [series] = await store.sampledMetrics({ ...q, buckets, minX, maxX })
       expectSeries(series, reference(points, 'timestamp', buckets, minX, maxX))
     }
+  })
+
+  it('metrics/sampled: timestamp axis of an ordered series, from the step buckets', async () => {
+    // Timestamps rise with steps, unevenly (a pause after step 20,000); two points at step 9,000.
+    const points: Point[] = []
+    for (let step = 0; step < 40_000; step += 2) {
+      const value = step % 1001 === 0 ? Number.NaN : step === 30_000 ? Infinity : Math.sin(step / 300) * 10
+      points.push({ step, timestamp: 5_000_000 + step * 3 + (step > 20_000 ? 500_000 : 0), value })
+    }
+    points.push({ step: 9000, timestamp: 5_000_000 + 9000 * 3 + 1, value: 42 })
+    const id = await seriesRun(points)
+    const q = { metricKey: 'loss', xAxis: 'timestamp' as const, runIds: [id] }
+    const t = (step: number) => 5_000_000 + step * 3
+    const cases: [number | undefined, number | undefined, number][] = [
+      [undefined, undefined, 40], [undefined, undefined, 300], [t(1000), undefined, 25], [undefined, t(30_000) + 500_000, 60],
+      [t(2001), t(15_000) - 1, 12], [t(19_000), t(21_000) + 500_000, 50],
+    ]
+    for (const [minX, maxX, buckets] of cases) {
+      const [series] = await store.sampledMetrics({ ...q, buckets, minX, maxX })
+      expectSeries(series, orderedTimeReference(points, buckets, minX, maxX))
+      expect(series?.sampled).toBe(true)
+    }
+    // A bound between the two points of step 9,000, few points, or an unordered series: every point is read.
+    for (const [minX, maxX, buckets] of [[t(9000) + 1, undefined, 30], [t(100), t(200), 1000]] as const) {
+      const [series] = await store.sampledMetrics({ ...q, buckets, minX, maxX })
+      expectSeries(series, reference(points, 'timestamp', buckets, minX, maxX))
+    }
+    // Past the last point.
+    expect(await store.sampledMetrics({ ...q, minX: 9_000_000, buckets: 10 })).toMatchObject([{ total_points: 0, x: [] }])
   })
 }

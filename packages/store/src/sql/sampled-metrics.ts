@@ -4,6 +4,7 @@ import type { StoreContext } from './context.ts'
 import { aggregateBlocks, snappedWidth } from './sampled-blocks.ts'
 import { rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 import { sampleByTimestamp } from './sampled-by-timestamp.ts'
+import { orderedByTimestamp } from './sampled-ordered-time.ts'
 import { rangeAggregates, type RangeRow } from './sampled-range-sql.ts'
 import { metricKeyIds } from './ui-run-scope.ts'
 
@@ -82,7 +83,8 @@ export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery, 
     // bundle, runs/get) move, or 50 series x 1M points hold them all for the whole request.
     if (yieldBetween && out.length > 0) await new Promise((resolve) => setImmediate(resolve))
     const ref: SeriesRef = { runId: run.id, keyId, buckets: q.buckets, minX: q.minX, maxX: q.maxX }
-    const buckets = q.xAxis === 'step' ? await sampleBySteps(ctx, ref) : await sampleByTimestamp(ctx, ref)
+    const buckets =
+      q.xAxis === 'step' ? await sampleBySteps(ctx, ref) : ((await orderedByTimestamp(ctx, ref, sampleBySteps)) ?? (await sampleByTimestamp(ctx, ref)))
     out.push({ run_id: uuid, metric_key: q.metricKey, ...buckets })
   }
   return out
