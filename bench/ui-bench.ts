@@ -5,12 +5,12 @@
  *   bench/fixtures/large-experiment.ts): time from navigation to the first rows of the runs table,
  *   and from clicking a metric column's header to the re-sorted first row.
  * - A chart of 50 runs x 1,000,000 points each (logged through store.logBatch): time from navigation
- *   to the drawn chart (canvas present, no series still loading).
+ *   to the drawn chart (canvas present, no series still loading), on the step and wall-time axes.
  * - The same 100,000-run experiment written into MLflow's tables (bench/ui/mlflow-fill.ts) and opened
  *   in MLflow's UI: time to its first rows, and to rows sorted by a metric, where it loads at all.
  *
  *   npm run bench:ui [-- --quick] [-- --work <dir>: keep and reuse both filled databases there] [-- --skip-mlflow]
- *     [-- --only chart: Logbook's chart figure alone] [-- --timeline: print each chart load's requests]
+ *     [-- --only chart: Logbook's chart figures alone] [-- --timeline: print each chart load's requests]
  * Writes bench/results/<time>-ui.json and prints a markdown table.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -163,19 +163,23 @@ async function main(): Promise<void> {
         },
       )
     }
-    const chartUrl = `${base}/charts?runs=${chartRuns.join(',')}&metrics=loss`
-    await timed(`chart: ${size.chartRuns} runs x ${size.points.toLocaleString('en-US')} points`, 'logbook', async (p) => {
-      await p.goto(chartUrl)
-      const figure = p.locator('figure[data-metric="loss"]')
-      await figure.locator('canvas').first().waitFor({ timeout: 60_000 })
-      await p.waitForFunction(() => {
-        const f = document.querySelector('figure[data-metric="loss"]')
-        const loading = Array.from(f?.querySelectorAll('.chart-note') ?? []).some((n) => n.textContent?.includes('loading'))
-        return f !== null && !loading && Number(f.getAttribute('data-points')) > 0
-      }, undefined, { timeout: 60_000 })
-    }, undefined, async (p) => {
-      if (args.timeline) await printTimeline(p)
-    })
+    // The step axis (block summaries), then wall time (the same summaries for ordered series).
+    for (const x of ['step', 'time'] as const) {
+      const chartUrl = `${base}/charts?runs=${chartRuns.join(',')}&metrics=loss${x === 'step' ? '' : `&x=${x}`}`
+      const label = `chart${x === 'step' ? '' : ' on the wall-time axis'}: ${size.chartRuns} runs x ${size.points.toLocaleString('en-US')} points`
+      await timed(label, 'logbook', async (p) => {
+        await p.goto(chartUrl)
+        const figure = p.locator('figure[data-metric="loss"]')
+        await figure.locator('canvas').first().waitFor({ timeout: 60_000 })
+        await p.waitForFunction(() => {
+          const f = document.querySelector('figure[data-metric="loss"]')
+          const loading = Array.from(f?.querySelectorAll('.chart-note') ?? []).some((n) => n.textContent?.includes('loading'))
+          return f !== null && !loading && Number(f.getAttribute('data-points')) > 0
+        }, undefined, { timeout: 60_000 })
+      }, undefined, async (p) => {
+        if (args.timeline) await printTimeline(p)
+      })
+    }
   } catch (error) {
     if (!(error instanceof SkipLogbook)) throw error
   } finally {
