@@ -313,8 +313,9 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
       expectSeries(series, orderedTimeReference(points, buckets, minX, maxX))
       expect(series?.sampled).toBe(true)
     }
-    // A bound between the two points of step 9,000, few points, or an unordered series: every point is read.
-    for (const [minX, maxX, buckets] of [[t(9000) + 1, undefined, 30], [t(100), t(200), 1000]] as const) {
+    // A bound between the two points of step 9,000 (every point is read), and ranges whose points
+    // fit in the buckets (the points themselves, both of step 9,000 included).
+    for (const [minX, maxX, buckets] of [[t(9000) + 1, undefined, 30], [t(100), t(200), 1000], [t(8990), t(9010), 1000], [undefined, undefined, 30_000]] as const) {
       const [series] = await store.sampledMetrics({ ...q, buckets, minX, maxX })
       expectSeries(series, reference(points, 'timestamp', buckets, minX, maxX))
     }

@@ -1,5 +1,5 @@
 import type { StoreContext } from './context.ts'
-import type { Buckets, SeriesRef } from './sampled-buckets.ts'
+import { rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
 type Num = number | string | null
 
@@ -11,9 +11,10 @@ type Num = number | string | null
  * timestamp. The buckets are equal in steps rather than in time (the same when a run logs at a
  * steady pace). A 1,000,000-point series: ~650 ms through sampled-by-timestamp.ts, a few ms here.
  *
- * Undefined (the caller reads the points) when the series is not ordered, when the points fit in
- * the buckets (no sampling: that path is cheap), or when a bound of the time range falls between
- * two points of one step (no step range holds exactly the range's points).
+ * When the range's points fit in the buckets they are the answer, read from the step range (a zoom
+ * deep into a long series reads only its own points). Undefined (the caller reads every point) when
+ * the series is not ordered, or when a bound of the time range falls between two points of one step
+ * (no step range holds exactly the range's points).
  */
 export async function orderedByTimestamp(
   ctx: StoreContext,
@@ -53,7 +54,12 @@ export async function orderedByTimestamp(
   }
   if (minStep !== undefined && maxStep !== undefined && minStep > maxStep) return empty()
   const buckets = await bySteps(ctx, { ...s, minX: minStep, maxX: maxStep })
-  if (!buckets.sampled) return undefined
+  if (!buckets.sampled) {
+    let raw = series.select(['timestamp', 'value', 'is_nan'])
+    if (minStep !== undefined) raw = raw.where('step', '>=', minStep)
+    if (maxStep !== undefined) raw = raw.where('step', '<=', maxStep)
+    return rawBuckets(await ctx.adapter.selectArrays(ctx.db, raw.orderBy('timestamp').orderBy('step').orderBy('value').compile()))
+  }
   // x: each bucket's first step -> the smallest timestamp at that step (its first point's).
   const at = new Map<number, number>()
   for (let i = 0; i < buckets.x.length; i += 500) {
