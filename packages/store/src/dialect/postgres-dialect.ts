@@ -16,7 +16,8 @@ export function createPostgresAdapter(url: string): DialectAdapter {
       return pg.types.getTypeParser(oid, format)
     },
   }
-  const pool = new pg.Pool({ connectionString: url, max: 8, types: types as pg.CustomTypesConfig })
+  // extra_float_digits > 0: float8 as text is the shortest exact rendering (history JSON below).
+  const pool = new pg.Pool({ connectionString: url, max: 8, types: types as pg.CustomTypesConfig, options: '-c extra_float_digits=1' })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 
   return {
@@ -47,8 +48,19 @@ export function createPostgresAdapter(url: string): DialectAdapter {
       const result = await trx.executeQuery(query)
       return result.rows.map((row) => Object.values(row as object))
     },
-    // PostgreSQL's json_agg is slower than encoding rows in JS (physical-limits.md §2).
-    metricJsonArray: () => undefined,
+    // A history page as JSON text built by string concatenation in PostgreSQL, in the same form as
+    // SQLite's json_object: 25,000 points in ~40 ms against ~110-160 ms for rows into JS and
+    // JSON.stringify, or ~100-130 ms for json_agg (physical-limits.md §2 found json_agg slower than
+    // JS), and the work runs in the server process of PostgreSQL, beside this one. float8::text is
+    // the shortest exact rendering (extra_float_digits > 0, set on every connection above).
+    metricJsonArray(page, key) {
+      const max = sql.raw('1.7976931348623157e308')
+      return sql<{ json: string; n: number }>`select coalesce('[' || string_agg('{"key":' || ${JSON.stringify(key)}::text
+          || ',"value":' || case when p.is_nan = 1 then '"NaN"' when p.value > ${max} then '"Infinity"'
+            when p.value < -${max} then '"-Infinity"' else p.value::text end
+          || ',"timestamp":' || p.timestamp || ',"step":' || p.step || '}', ',') || ']', '[]') as json, count(*) as n
+        from (${page}) as p`
+    },
     like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean) {
       return caseInsensitive ? sql`${expr} ilike ${pattern}` : sql`${expr} like ${pattern}`
     },
