@@ -41,6 +41,9 @@ function numbers(list: unknown[]): number[] {
   return list as number[]
 }
 
+/** A block number as an SQL bigint. */
+const big = (n: number) => sql`cast(${n} as bigint)`
+
 /** Blocks per statement when looking up the last point of buckets whose final block is missing. */
 const LOOKUP_CHUNK = 500
 
@@ -65,7 +68,6 @@ export async function blockBuckets(
 ): Promise<BucketColumns> {
   if (k === 1) return singleBlocks(ctx, s, first, end, table)
   const base = Math.floor(first / k) * k
-  const big = (n: number) => sql`cast(${n} as bigint)`
   const finalSlot = sql`(b.block - ${big(base)}) % ${big(k)} = ${big(k - 1)} or b.block = ${big(end - 1)}`
   // Distinct names: node-postgres keys a row's values by column name.
   const columns = ['x', 'n', 'mn', 'mx', 'lb', 'lv'].map((c) => sql`${jsonColumn(ctx, sql.ref(`g.${c}`))} as ${sql.ref(c)}`)
@@ -113,7 +115,6 @@ async function singleBlocks(
   end: number,
   table: 'metric_blocks' | 'metric_blocks_coarse',
 ): Promise<BucketColumns> {
-  const big = (n: number) => sql`cast(${n} as bigint)`
   const last = sql`case when b.last_is_nan = 1 then null else b.last_value end`
   const columns = [sql.ref('b.first_step'), sql.ref('b.count'), sql.ref('b.min_value'), sql.ref('b.max_value'), last]
   const names = ['x', 'n', 'mn', 'mx', 'lv']

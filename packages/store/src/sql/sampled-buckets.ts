@@ -1,4 +1,6 @@
+import type { CompiledQuery } from 'kysely'
 import type { SampledSeries } from '../ui-queries.ts'
+import type { StoreContext } from './context.ts'
 
 /** A series' buckets as parallel arrays. */
 export type Buckets = Omit<SampledSeries, 'run_id' | 'metric_key'>
@@ -24,4 +26,9 @@ export function rawBuckets(rows: unknown[][]): Buckets {
     out.count.push(1)
   }
   return out
+}
+
+/** The first row of a small query, as an array (selectArrays reuses its prepared statement). */
+export async function firstRow(ctx: StoreContext, q: { compile(): CompiledQuery }): Promise<unknown[] | undefined> {
+  return (await ctx.adapter.selectArrays(ctx.db, q.compile()))[0]
 }

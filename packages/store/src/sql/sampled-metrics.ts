@@ -2,7 +2,7 @@ import type { CompiledQuery } from 'kysely'
 import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
 import { aggregateBlocks, snappedWidth } from './sampled-blocks.ts'
-import { rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
+import { firstRow, rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 import { sampleByTimestamp } from './sampled-by-timestamp.ts'
 import { orderedByTimestamp } from './sampled-ordered-time.ts'
 import { rangeAggregates, type RangeRow } from './sampled-range-sql.ts'
@@ -46,7 +46,7 @@ async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> 
   if (s.maxX !== undefined) base = base.where('step', '<=', s.maxX)
   // Counting at most buckets + 1 points (no rows to JS) tells whether the raw points are the answer.
   // The small queries go through selectArrays: its prepared statements are reused across series.
-  const first = async (q: { compile(): CompiledQuery }) => (await ctx.adapter.selectArrays(ctx.db, q.compile()))[0]?.[0]
+  const first = async (q: { compile(): CompiledQuery }) => (await firstRow(ctx, q))?.[0]
   const n = await first(ctx.db.selectFrom(base.select('step').limit(s.buckets + 1).as('h')).select((e) => e.fn.countAll().as('n')))
   if (Number(n) <= s.buckets) {
     const raw = base.select(['step', 'value', 'is_nan']).orderBy('step').orderBy('timestamp').orderBy('value')
@@ -70,7 +70,7 @@ export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery, 
   const runs = await ctx.db
     .selectFrom('runs')
     .innerJoin('latest_metrics', 'latest_metrics.run_id', 'runs.id')
-    .select(['runs.id', 'runs.run_uuid'])
+    .select(['runs.id', 'runs.run_uuid', 'latest_metrics.ordered'])
     .where('runs.run_uuid', 'in', uuids)
     .where('latest_metrics.key_id', '=', keyId)
     .execute()
@@ -84,7 +84,9 @@ export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery, 
     if (yieldBetween && out.length > 0) await new Promise((resolve) => setImmediate(resolve))
     const ref: SeriesRef = { runId: run.id, keyId, buckets: q.buckets, minX: q.minX, maxX: q.maxX }
     const buckets =
-      q.xAxis === 'step' ? await sampleBySteps(ctx, ref) : ((await orderedByTimestamp(ctx, ref, sampleBySteps)) ?? (await sampleByTimestamp(ctx, ref)))
+      q.xAxis === 'step'
+        ? await sampleBySteps(ctx, ref)
+        : ((Number(run.ordered) === 1 ? await orderedByTimestamp(ctx, ref, sampleBySteps) : undefined) ?? (await sampleByTimestamp(ctx, ref)))
     out.push({ run_id: uuid, metric_key: q.metricKey, ...buckets })
   }
   return out

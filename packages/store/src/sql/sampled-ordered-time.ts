@@ -1,5 +1,5 @@
 import type { StoreContext } from './context.ts'
-import { rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
+import { firstRow, rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
 type Num = number | string | null
 
@@ -11,48 +11,42 @@ type Num = number | string | null
  * timestamp. The buckets are equal in steps rather than in time (the same when a run logs at a
  * steady pace). A 1,000,000-point series: ~650 ms through sampled-by-timestamp.ts, a few ms here.
  *
- * When the range's points fit in the buckets they are the answer, read from the step range (a zoom
- * deep into a long series reads only its own points). Undefined (the caller reads every point) when
- * the series is not ordered, or when a bound of the time range falls between two points of one step
- * (no step range holds exactly the range's points).
+ * The caller checks the ordered flag (it reads latest_metrics for the runs anyway). When the range's
+ * points fit in the buckets they are the answer, read from the step range (a zoom deep into a long
+ * series reads only its own points). Undefined (the caller reads every point) when a bound of the
+ * time range falls between two points of one step (no step range holds exactly the range's points).
  */
 export async function orderedByTimestamp(
   ctx: StoreContext,
   s: SeriesRef,
   bySteps: (ctx: StoreContext, s: SeriesRef) => Promise<Buckets>,
 ): Promise<Buckets | undefined> {
-  const [latest] = await ctx.adapter.selectArrays(
-    ctx.db,
-    ctx.db.selectFrom('latest_metrics').select('ordered').where('run_id', '=', s.runId).where('key_id', '=', s.keyId).compile(),
-  )
-  if (!latest || Number(latest[0]) !== 1) return undefined
   const series = ctx.db.selectFrom('metrics').where('run_id', '=', s.runId).where('key_id', '=', s.keyId)
-  const one = async (q: { compile(): Parameters<typeof ctx.adapter.selectArrays>[1] }) => (await ctx.adapter.selectArrays(ctx.db, q.compile()))[0]
   // The first point at or after minX and the last at or before maxX, in (step, timestamp) order.
   // Timestamps are not indexed; the block whose last point is the first one past the bound holds
   // the boundary, so the scan stays inside one block.
   const blockPast = async (t: number) =>
-    one(ctx.db.selectFrom('metric_blocks').select(['first_step', 'last_step']).where('run_id', '=', s.runId).where('key_id', '=', s.keyId).where('last_timestamp', '>', t).orderBy('block').limit(1))
+    firstRow(ctx, ctx.db.selectFrom('metric_blocks').select(['first_step', 'last_step']).where('run_id', '=', s.runId).where('key_id', '=', s.keyId).where('last_timestamp', '>', t).orderBy('block').limit(1))
   let minStep: number | undefined
   let maxStep: number | undefined
   if (s.minX !== undefined) {
     const block = await blockPast(s.minX - 1)
-    if (!block) return empty()
-    const first = await one(series.select(['step']).where('step', '>=', Number(block[0])).where('timestamp', '>=', s.minX).orderBy('step').orderBy('timestamp').limit(1))
-    if (!first) return empty()
+    if (!block) return rawBuckets([])
+    const first = await firstRow(ctx, series.select(['step']).where('step', '>=', Number(block[0])).where('timestamp', '>=', s.minX).orderBy('step').orderBy('timestamp').limit(1))
+    if (!first) return rawBuckets([])
     minStep = Number(first[0])
-    if (await one(series.select('step').where('step', '=', minStep).where('timestamp', '<', s.minX).limit(1))) return undefined
+    if (await firstRow(ctx, series.select('step').where('step', '=', minStep).where('timestamp', '<', s.minX).limit(1))) return undefined
   }
   if (s.maxX !== undefined) {
     const block = await blockPast(s.maxX)
     let q = series.select(['step']).where('timestamp', '<=', s.maxX).orderBy('step', 'desc').orderBy('timestamp', 'desc').limit(1)
     if (block) q = q.where('step', '<=', Number(block[1]))
-    const last = await one(q)
-    if (!last) return empty()
+    const last = await firstRow(ctx, q)
+    if (!last) return rawBuckets([])
     maxStep = Number(last[0])
-    if (await one(series.select('step').where('step', '=', maxStep).where('timestamp', '>', s.maxX).limit(1))) return undefined
+    if (await firstRow(ctx, series.select('step').where('step', '=', maxStep).where('timestamp', '>', s.maxX).limit(1))) return undefined
   }
-  if (minStep !== undefined && maxStep !== undefined && minStep > maxStep) return empty()
+  if (minStep !== undefined && maxStep !== undefined && minStep > maxStep) return rawBuckets([])
   const buckets = await bySteps(ctx, { ...s, minX: minStep, maxX: maxStep })
   if (!buckets.sampled) {
     let raw = series.select(['timestamp', 'value', 'is_nan'])
@@ -69,5 +63,3 @@ export async function orderedByTimestamp(
   }
   return { ...buckets, x: buckets.x.map((step) => at.get(step) as number) }
 }
-
-const empty = (): Buckets => ({ total_points: 0, sampled: false, x: [], min: [], max: [], last: [], count: [] })
