@@ -1,16 +1,32 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openAdapter } from './open-store.ts'
+import type { Database } from './schema.ts'
+import { decodePage, pageOf } from './sql/block-pages.ts'
 import { createSqlTrackingStore } from './sql-tracking-store.ts'
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './testing/postgres-cluster.ts'
 import { requireComponent } from './testing/require-component.ts'
 
 const blocks = sql<Record<string, unknown>>`select * from metric_blocks order by run_id, key_id, block`
-const coarse = sql<Record<string, unknown>>`select * from metric_blocks_coarse order by run_id, key_id, block`
+const pageRows = sql<{ run_id: unknown; key_id: unknown; page: unknown; data: Uint8Array }>`select * from metric_block_pages order by run_id, key_id, page`
+
+/** The coarse summaries held in metric_block_pages (migration 0008), one row per coarse block. */
+async function coarse(db: Kysely<Database>): Promise<Record<string, number | null>[]> {
+  const out: Record<string, number | null>[] = []
+  for (const p of (await pageRows.execute(db)).rows) {
+    const entries = decodePage(p.data)
+    expect(entries.length).toBeGreaterThan(0)
+    for (const e of entries) {
+      expect(pageOf(e.block)).toBe(Number(p.page))
+      out.push({ run_id: Number(p.run_id), key_id: Number(p.key_id), block: e.block, first_step: e.first, min_value: e.min, max_value: e.max, count: e.count, last: e.last })
+    }
+  }
+  return out
+}
 
 /** Coarse rows as migration 0007 defines them, computed in JS from the fine rows (numbers). */
 function expectedCoarse(fine: Record<string, unknown>[]): Record<string, number | null>[] {
@@ -32,16 +48,10 @@ function expectedCoarse(fine: Record<string, unknown>[]): Record<string, number 
       min_value: least(rows.map((r) => r.min_value ?? null), Math.min),
       max_value: least(rows.map((r) => r.max_value ?? null), Math.max),
       count: rows.reduce((n, r) => n + (r.count as number), 0),
-      last_step: top.last_step as number,
-      last_timestamp: top.last_timestamp as number,
-      last_value: top.last_value as number,
-      last_is_nan: top.last_is_nan as number,
+      last: top.last_is_nan === 1 ? Number.NaN : (top.last_value as number),
     }
   })
 }
-const asNumbers = (rows: Record<string, unknown>[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : Number(v)])))
-
 async function backfillCase(uri: string): Promise<void> {
   const options = { defaultArtifactRoot: 'mlflow-artifacts:' }
   const adapter = openAdapter(uri)
@@ -59,30 +69,30 @@ async function backfillCase(uri: string): Promise<void> {
   expect(written.length).toBeGreaterThan(20)
   expect(written.some((r) => r.min_value === null && Number(r.last_is_nan) === 1)).toBe(true)
   expect(written.some((r) => Number(r.block) < 0)).toBe(true)
-  // The coarse level (migration 0007), kept on write, is exactly the fine rows folded by 4.
-  const coarseWritten = (await coarse.execute(adapter.db)).rows
-  expect(asNumbers(coarseWritten)).toEqual(expectedCoarse(written))
+  // The coarse level (migrations 0007-0008), kept on write, is exactly the fine rows folded by 4.
+  const coarseWritten = await coarse(adapter.db)
+  expect(coarseWritten).toEqual(expectedCoarse(written))
   expect(coarseWritten.length).toBeLessThan(written.length)
   // Back to a database from before migration 0006.
   await sql`drop table metric_blocks`.execute(adapter.db)
-  await sql`drop table metric_blocks_coarse`.execute(adapter.db)
-  await sql`delete from schema_migrations where version in (6, 7)`.execute(adapter.db)
+  await sql`drop table metric_block_pages`.execute(adapter.db)
+  await sql`delete from schema_migrations where version in (6, 7, 8)`.execute(adapter.db)
   await store.close()
   const reopenedAdapter = openAdapter(uri)
   const reopened = await createSqlTrackingStore(reopenedAdapter, options)
   try {
     expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual(written)
-    expect((await coarse.execute(reopenedAdapter.db)).rows).toEqual(coarseWritten)
+    expect(await coarse(reopenedAdapter.db)).toEqual(coarseWritten)
     await reopened.deleteRun(run.info.run_id)
     await reopened.purgeRun(run.info.run_id)
     expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual([])
-    expect((await coarse.execute(reopenedAdapter.db)).rows).toEqual([])
+    expect(await coarse(reopenedAdapter.db)).toEqual([])
   } finally {
     await reopened.close()
   }
 }
 
-it('SQLite: migrations 0006/0007 backfill metric_blocks and its coarse level as the write path builds them; purging a run removes them', () =>
+it('SQLite: migrations 0006-0008 backfill metric_blocks and its coarse pages as the write path builds them; purging a run removes them', () =>
   backfillCase(`sqlite:///${mkdtempSync(join(tmpdir(), 'logbook-blocks-'))}/logbook.db`))
 
 const available = requireComponent('PostgreSQL', postgresAvailable(), 'no server binaries under /usr/lib/postgresql/*/bin')
@@ -93,7 +103,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
     cluster = await startPostgresCluster()
   }, 120_000)
   afterAll(() => cluster?.stop())
-  it('migrations 0006/0007 backfill metric_blocks and its coarse level as the write path builds them; purging a run removes them', async () => {
+  it('migrations 0006-0008 backfill metric_blocks and its coarse pages as the write path builds them; purging a run removes them', async () => {
     const url = (cluster as PostgresCluster).url
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()

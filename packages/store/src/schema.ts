@@ -63,8 +63,8 @@ export interface Database extends ModelTables {
     last_value: number
     last_is_nan: number
   }
-  /** The same over blocks of 4 fine blocks (migration 0007, derived from metric_blocks on write). */
-  metric_blocks_coarse: Database['metric_blocks']
+  /** Summaries over blocks of 4 fine blocks, packed 16 to a page (migrations 0007-0008, sql/block-pages.ts). */
+  metric_block_pages: { run_id: number; key_id: number; page: number; data: Uint8Array }
   datasets: {
     id: Generated<number>
     experiment_id: number

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
-import { COARSE_COLUMNS, COARSE_FACTOR, coarseSelect } from '../migrations/0007-metric-blocks-coarse.ts'
+import { COARSE_FACTOR, coarseSelect } from '../migrations/0007-metric-blocks-coarse.ts'
 import type { Database, MetricRow } from '../schema.ts'
+import { writePages } from './block-pages.ts'
 import { runCompiled, type StoreContext } from './context.ts'
 
 /** The block of a step: floor division, the same as migration 0006's SQL for negative steps. */
@@ -148,8 +149,9 @@ export async function recordMetricBlocks(
 }
 
 /**
- * Recompute the coarse rows (migration 0007) covering the fine blocks just written, from the fine
- * rows: one statement over the batch's keys and whole coarse blocks of its block range.
+ * Recompute the coarse summaries (migration 0007's rows) covering the fine blocks just written, from
+ * the fine rows: one statement over the batch's keys and whole coarse blocks of its block range.
+ * They go into the pages of metric_block_pages (sql/block-pages.ts).
  */
 async function refreshCoarse(trx: Kysely<Database>, runId: number, out: Summary[]): Promise<void> {
   const keys = [...new Set(out.map((s) => s.keyId))]
@@ -162,15 +164,13 @@ async function refreshCoarse(trx: Kysely<Database>, runId: number, out: Summary[
   const from = Math.floor(lo / COARSE_FACTOR) * COARSE_FACTOR
   const to = (Math.floor(hi / COARSE_FACTOR) + 1) * COARSE_FACTOR
   const params = [runId, ...keys, from, to]
-  await runCompiled(trx, `metric-blocks-coarse-${keys.length}`, () => {
+  const rows = await runCompiled<Record<string, unknown>>(trx, `metric-blocks-coarse-${keys.length}`, () => {
     const where = sql`run_id = ${runId} and key_id in (${sql.join(keys)}) and block >= ${from} and block < ${to}`
-    const q = sql`insert into metric_blocks_coarse ${COARSE_COLUMNS} ${coarseSelect(where)}
-      on conflict (run_id, key_id, block) do update set first_step = excluded.first_step,
-        min_value = excluded.min_value, max_value = excluded.max_value, count = excluded.count,
-        last_step = excluded.last_step, last_timestamp = excluded.last_timestamp,
-        last_value = excluded.last_value, last_is_nan = excluded.last_is_nan`
+    const q = sql<Record<string, unknown>>`select c.key_id, c.cblock as block, c.first_step, c.n as count, c.mn as min_value,
+        c.mx as max_value, c.last_value, c.last_is_nan from (${coarseSelect(where)}) c`
     return { compile: () => q.compile(trx) }
   }, params)
+  await writePages(trx, runId, rows)
 }
 
 /** The fine rows' upsert, its SQL text cached per shape. */

@@ -48,9 +48,8 @@ const big = (n: number) => sql`cast(${n} as bigint)`
 const LOOKUP_CHUNK = 500
 
 /**
- * Whole blocks [first, end) of one series summed per bucket of k blocks in SQL, in bucket order
- * (blocks of `table`: metric_blocks, or metric_blocks_coarse in its own coarse block numbers).
- * Buckets are aligned to multiples of k: `block - base` is never negative, so integer division is
+ * Whole blocks [first, end) of one series summed per bucket of k blocks in SQL from metric_blocks,
+ * in bucket order (the coarse level is read from its pages: sql/block-pages.ts). Buckets are aligned to multiples of k: `block - base` is never negative, so integer division is
  * the floor in both dialects. A bucket's last is the last point of its greatest block; in the same
  * scan it is taken from the block at the bucket's final position (or the range's final block), and
  * looked up afterwards only for buckets that lack that block (gaps in sparse series).
@@ -64,9 +63,8 @@ export async function blockBuckets(
   first: number,
   end: number,
   k: number,
-  table: 'metric_blocks' | 'metric_blocks_coarse' = 'metric_blocks',
 ): Promise<BucketColumns> {
-  if (k === 1) return singleBlocks(ctx, s, first, end, table)
+  if (k === 1) return singleBlocks(ctx, s, first, end)
   const base = Math.floor(first / k) * k
   const finalSlot = sql`(b.block - ${big(base)}) % ${big(k)} = ${big(k - 1)} or b.block = ${big(end - 1)}`
   // Distinct names: node-postgres keys a row's values by column name.
@@ -75,7 +73,7 @@ export async function blockBuckets(
     from (select (b.block - ${big(base)}) / ${big(k)} as bucket, min(b.first_step) as x, sum(b.count) as n,
         min(b.min_value) as mn, max(b.max_value) as mx, max(b.block) as lb,
         max(case when ${finalSlot} then (case when b.last_is_nan = 1 then null else b.last_value end) end) as lv
-      from ${sql.table(table)} b
+      from metric_blocks b
       where b.run_id = ${s.runId} and b.key_id = ${s.keyId} and b.block >= ${big(first)} and b.block < ${big(end)}
       group by 1) g`
   const [row] = await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db))
@@ -89,7 +87,7 @@ export async function blockBuckets(
   const blocks = [...missing.keys()]
   for (let i = 0; i < blocks.length; i += LOOKUP_CHUNK) {
     const found = await ctx.db
-      .selectFrom(table)
+      .selectFrom('metric_blocks')
       .select(['block', 'last_value', 'last_is_nan'])
       .where('run_id', '=', s.runId)
       .where('key_id', '=', s.keyId)
@@ -104,22 +102,20 @@ export async function blockBuckets(
 }
 
 /**
- * Buckets of one block each: the blocks themselves, read as JSON arrays without grouping (a 1,000,000
- * step series in 977 coarse buckets: 50 series in ~70 ms of SQLite instead of ~130 ms through the
- * GROUP BY, whose per-bucket aggregates and last-point case were all no-ops here).
+ * Buckets of one block each: the blocks themselves, read as JSON arrays without grouping (the
+ * GROUP BY's per-bucket aggregates and last-point case would all be no-ops).
  */
 async function singleBlocks(
   ctx: StoreContext,
   s: SeriesRef,
   first: number,
   end: number,
-  table: 'metric_blocks' | 'metric_blocks_coarse',
 ): Promise<BucketColumns> {
   const last = sql`case when b.last_is_nan = 1 then null else b.last_value end`
   const columns = [sql.ref('b.first_step'), sql.ref('b.count'), sql.ref('b.min_value'), sql.ref('b.max_value'), last]
   const names = ['x', 'n', 'mn', 'mx', 'lv']
   const q = sql`select ${sql.join(columns.map((c, i) => sql`${jsonColumn(ctx, c)} as ${sql.ref(names[i]!)}`))}
-    from (select * from ${sql.table(table)} b
+    from (select * from metric_blocks b
       where b.run_id = ${s.runId} and b.key_id = ${s.keyId} and b.block >= ${big(first)} and b.block < ${big(end)}
       order by b.block) b`
   const [row] = await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db))

@@ -1,5 +1,6 @@
 import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import { COARSE_FACTOR } from '../migrations/0007-metric-blocks-coarse.ts'
+import { pageBuckets } from './block-pages.ts'
 import type { StoreContext } from './context.ts'
 import { blockBuckets, num, type Piece } from './sampled-block-buckets.ts'
 import type { Buckets, SeriesRef } from './sampled-buckets.ts'
@@ -37,7 +38,7 @@ function wholeBlocks(ctx: StoreContext, s: SeriesRef, first: number, end: number
   const from = s.minX === undefined ? Math.floor(first / f) * f : first
   const to = s.maxX === undefined ? Math.ceil(end / f) * f : end
   if (k % f !== 0 || from % f !== 0 || to % f !== 0) return blockBuckets(ctx, s, first, end, k)
-  return blockBuckets(ctx, s, from / f, to / f, k / f, 'metric_blocks_coarse')
+  return pageBuckets(ctx, s, from / f, to / f, k / f)
 }
 
 /** Partial edge blocks of the range, from the points (at most two blocks of them). */

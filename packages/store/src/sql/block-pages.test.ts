@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { encodePage, type CoarseEntry } from '../migrations/0008-metric-block-pages.ts'
+import { bucketEntries, decodePage, pageOf } from './block-pages.ts'
+
+const entry = (
+  block: number,
+  min: number | null,
+  max: number | null,
+  last: number,
+): CoarseEntry => ({
+  block,
+  first: block * 1024 + 3,
+  count: 10,
+  min,
+  max,
+  last,
+})
+
+describe('metric_block_pages', () => {
+  it('stores entries exactly, with null min/max, NaN and infinite values, at any byte offset', () => {
+    const entries = [
+      entry(-3, -1.5, 2.25, Number.NaN),
+      entry(-2, null, null, Number.NaN),
+      entry(-1, -Infinity, Infinity, Infinity),
+      entry(0, 0.1, 0.30000000000000004, -0),
+    ]
+    const bytes = encodePage(entries)
+    expect(bytes.byteLength).toBe(4 * 6 * 8)
+    expect(decodePage(bytes)).toEqual(entries)
+    // A blob inside a larger buffer, not 8-byte aligned (what drivers may hand back).
+    const shifted = Buffer.alloc(bytes.byteLength + 3)
+    bytes.copy(shifted, 3)
+    expect(decodePage(shifted.subarray(3))).toEqual(entries)
+    expect(decodePage(Buffer.alloc(0))).toEqual([])
+  })
+
+  it('pages floor negative blocks', () => {
+    expect([pageOf(-17), pageOf(-16), pageOf(-1), pageOf(0), pageOf(15), pageOf(16)]).toEqual([
+      -2, -1, -1, 0, 0, 1,
+    ])
+  })
+
+  it('buckets blocks as the SQL over metric_blocks does: aligned to k, min/max skip all-NaN blocks, last of the greatest block', () => {
+    const entries = [
+      entry(3, 5, 6, 5.5),
+      entry(4, null, null, Number.NaN),
+      entry(5, 1, 9, 2),
+      entry(8, 4, 4, 4),
+      entry(11, null, null, Number.NaN),
+      entry(12, 7, 8, 7),
+    ]
+    // k = 4 over [4, 12): buckets 4-7 and 8-11; blocks 3 and 12 are outside the range.
+    const got = bucketEntries(entries, 4, 12, 4)
+    expect(got).toEqual({
+      x: [4 * 1024 + 3, 8 * 1024 + 3],
+      n: [20, 20],
+      mn: [1, 4],
+      mx: [9, 4],
+      last: [2, Number.NaN],
+    })
+    // One block a bucket: the blocks themselves; an all-NaN block has NaN min and max.
+    expect(bucketEntries(entries, 0, 100, 1)).toEqual({
+      x: entries.map((e) => e.first),
+      n: entries.map(() => 10),
+      mn: [5, Number.NaN, 1, 4, Number.NaN, 7],
+      mx: [6, Number.NaN, 9, 4, Number.NaN, 8],
+      last: [5.5, Number.NaN, 2, 4, Number.NaN, 7],
+    })
+    expect(bucketEntries([entry(4, null, null, 1)], 4, 8, 4)).toEqual({
+      x: [4 * 1024 + 3],
+      n: [10],
+      mn: [Number.NaN],
+      mx: [Number.NaN],
+      last: [1],
+    })
+  })
+})

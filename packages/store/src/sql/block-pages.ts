@@ -1,0 +1,171 @@
+import { sql, type Kysely } from 'kysely'
+import {
+  PAGE_BLOCKS,
+  PAGE_FIELDS,
+  coarseEntry,
+  encodePage,
+  type CoarseEntry,
+} from '../migrations/0008-metric-block-pages.ts'
+import type { Database } from '../schema.ts'
+import { runCompiled, type StoreContext } from './context.ts'
+import type { BucketColumns } from './sampled-block-buckets.ts'
+import type { SeriesRef } from './sampled-buckets.ts'
+
+/** The page of a coarse block (floor division: blocks of negative steps are negative). */
+export const pageOf = (block: number): number => Math.floor(block / PAGE_BLOCKS)
+
+/** A page's entries, in block order, as stored by encodePage (a byte string of any alignment). */
+export function decodePage(data: Uint8Array): CoarseEntry[] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+  const out: CoarseEntry[] = []
+  for (let at = 0; at + PAGE_FIELDS * 8 <= data.byteLength; at += PAGE_FIELDS * 8) {
+    const min = view.getFloat64(at + 24, true)
+    const max = view.getFloat64(at + 32, true)
+    out.push({
+      block: view.getFloat64(at, true),
+      first: view.getFloat64(at + 8, true),
+      count: view.getFloat64(at + 16, true),
+      min: Number.isNaN(min) ? null : min,
+      max: Number.isNaN(max) ? null : max,
+      last: view.getFloat64(at + 40, true),
+    })
+  }
+  return out
+}
+
+/**
+ * Entries (in block order) of blocks [first, end) summed per bucket of k blocks aligned to
+ * multiples of k: x is the bucket's first step, n its points, min/max over its blocks (NaN when
+ * all of them are all-NaN), last the last point of its greatest block. The same buckets as
+ * blockBuckets computes in SQL from metric_blocks.
+ */
+export function bucketEntries(
+  entries: CoarseEntry[],
+  first: number,
+  end: number,
+  k: number,
+): BucketColumns {
+  const out: BucketColumns = { x: [], n: [], mn: [], mx: [], last: [] }
+  const base = Math.floor(first / k) * k
+  let bucket: number | undefined
+  for (const e of entries) {
+    if (e.block < first || e.block >= end) continue
+    const b = Math.floor((e.block - base) / k)
+    if (b !== bucket) {
+      bucket = b
+      out.x.push(e.first)
+      out.n.push(e.count)
+      out.mn.push(e.min ?? Number.NaN)
+      out.mx.push(e.max ?? Number.NaN)
+      out.last.push(e.last)
+      continue
+    }
+    const i = out.x.length - 1
+    out.n[i] = (out.n[i] as number) + e.count
+    const mn = out.mn[i] as number
+    const mx = out.mx[i] as number
+    if (e.min !== null) out.mn[i] = Number.isNaN(mn) ? e.min : Math.min(mn, e.min)
+    if (e.max !== null) out.mx[i] = Number.isNaN(mx) ? e.max : Math.max(mx, e.max)
+    out.last[i] = e.last
+  }
+  return out
+}
+
+/** Coarse blocks [first, end) of one series in buckets of k, read from its pages. */
+export async function pageBuckets(
+  ctx: StoreContext,
+  s: SeriesRef,
+  first: number,
+  end: number,
+  k: number,
+): Promise<BucketColumns> {
+  if (first >= end) return { x: [], n: [], mn: [], mx: [], last: [] }
+  const q = ctx.db
+    .selectFrom('metric_block_pages')
+    .select('data')
+    .where('run_id', '=', s.runId)
+    .where('key_id', '=', s.keyId)
+    .where('page', '>=', pageOf(first))
+    .where('page', '<=', pageOf(end - 1))
+    .orderBy('page')
+  const rows = await ctx.adapter.selectArrays(ctx.db, q.compile())
+  const entries: CoarseEntry[] = []
+  for (const [data] of rows) for (const e of decodePage(data as Uint8Array)) entries.push(e)
+  return bucketEntries(entries, first, end, k)
+}
+
+/** Page rows per upsert statement (4 parameters each). */
+const UPSERT_CHUNK = 500
+
+/**
+ * Fold freshly computed coarse rows of one run (whole coarse blocks, any keys) into their pages:
+ * read the pages they fall in, replace those blocks' entries, write the pages back. Runs in the
+ * write transaction that changed the blocks (batches of one run are serialised: SQLite's writer
+ * lock, PostgreSQL's lock on the run row), so a page is never rewritten from a stale copy.
+ */
+export async function writePages(
+  trx: Kysely<Database>,
+  runId: number,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return
+  const changed = new Map<
+    string,
+    { key: number; page: number; entries: Map<number, CoarseEntry> }
+  >()
+  let lo = Infinity
+  let hi = -Infinity
+  for (const r of rows) {
+    const entry = coarseEntry(r)
+    const key = Number(r.key_id)
+    const page = pageOf(entry.block)
+    lo = Math.min(lo, page)
+    hi = Math.max(hi, page)
+    const id = `${key}:${page}`
+    let p = changed.get(id)
+    if (!p) changed.set(id, (p = { key, page, entries: new Map() }))
+    p.entries.set(entry.block, entry)
+  }
+  const keys = [...new Set([...changed.values()].map((p) => p.key))]
+  const stored = await runCompiled(
+    trx,
+    `block-pages-read-${keys.length}`,
+    () =>
+      trx
+        .selectFrom('metric_block_pages')
+        .select(['key_id', 'page', 'data'])
+        .where('run_id', '=', runId)
+        .where('key_id', 'in', keys)
+        .where('page', '>=', lo)
+        .where('page', '<=', hi),
+    [runId, ...keys, lo, hi],
+  )
+  for (const s of stored) {
+    const p = changed.get(`${Number(s.key_id)}:${Number(s.page)}`)
+    if (!p) continue
+    for (const e of decodePage(s.data)) if (!p.entries.has(e.block)) p.entries.set(e.block, e)
+  }
+  const pages = [...changed.values()]
+  for (let i = 0; i < pages.length; i += UPSERT_CHUNK) {
+    const chunk = pages.slice(i, i + UPSERT_CHUNK)
+    const params: unknown[] = []
+    for (const p of chunk)
+      params.push(
+        runId,
+        p.key,
+        p.page,
+        encodePage([...p.entries.values()].sort((a, b) => a.block - b.block)),
+      )
+    await runCompiled(
+      trx,
+      `block-pages-upsert-${chunk.length}`,
+      () => {
+        const values = chunk.map((_, r) => sql`(${sql.join(params.slice(r * 4, r * 4 + 4))})`)
+        const q = sql`insert into metric_block_pages (run_id, key_id, page, data) values ${sql.join(values)}
+        on conflict (run_id, key_id, page) do update set data = excluded.data`
+        return { compile: () => q.compile(trx) }
+      },
+      params,
+    )
+  }
+}
