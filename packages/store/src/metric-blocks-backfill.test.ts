@@ -22,7 +22,7 @@ async function coarse(db: Kysely<Database>): Promise<Record<string, number | nul
     expect(entries.length).toBeGreaterThan(0)
     for (const e of entries) {
       expect(pageOf(e.block)).toBe(Number(p.page))
-      out.push({ run_id: Number(p.run_id), key_id: Number(p.key_id), block: e.block, first_step: e.first, min_value: e.min, max_value: e.max, count: e.count, last: e.last })
+      out.push({ run_id: Number(p.run_id), key_id: Number(p.key_id), block: e.block, first_step: e.first, min_value: e.min, max_value: e.max, count: e.count, last: e.last, last_step: e.lastStep, last_timestamp: e.lastTimestamp })
     }
   }
   return out
@@ -49,6 +49,8 @@ function expectedCoarse(fine: Record<string, unknown>[]): Record<string, number 
       max_value: least(rows.map((r) => r.max_value ?? null), Math.max),
       count: rows.reduce((n, r) => n + (r.count as number), 0),
       last: top.last_is_nan === 1 ? Number.NaN : (top.last_value as number),
+      last_step: top.last_step as number,
+      last_timestamp: top.last_timestamp as number,
     }
   })
 }
@@ -65,6 +67,11 @@ async function backfillCase(uri: string): Promise<void> {
     metrics.push({ key: 'acc', step, timestamp: 1, value: step })
   }
   for (let i = 0; i < metrics.length; i += 1000) await store.logBatch(run.info.run_id, { metrics: metrics.slice(i, i + 1000), params: [], tags: [] })
+  // Batches that land among stored steps: exact duplicates (left out of the counts), new points at
+  // old steps (later timestamps, one NaN), and a new first step.
+  const again = metrics.filter((_, i) => i % 11 === 0)
+  const among = again.map((m, i) => ({ ...m, timestamp: m.timestamp + 100, value: i % 7 === 0 ? Number.NaN : m.value + 1 }))
+  await store.logBatch(run.info.run_id, { metrics: [...again, ...among, { key: 'acc', step: -5000, timestamp: 1, value: -1 }], params: [], tags: [] })
   const written = (await blocks.execute(adapter.db)).rows
   expect(written.length).toBeGreaterThan(20)
   expect(written.some((r) => r.min_value === null && Number(r.last_is_nan) === 1)).toBe(true)

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { DialectAdapter } from '../dialect/dialect-adapter.ts'
 
-/** Coarse blocks (1,024 steps each) per page: a page covers 16,384 steps and holds at most 768 bytes. */
+/** Coarse blocks (1,024 steps each) per page: a page covers 16,384 steps and holds at most 1,024 bytes. */
 export const PAGE_BLOCKS = 16
 
-/** Doubles per coarse block in a page: block, first_step, count, min, max, last. */
-export const PAGE_FIELDS = 6
+/** Doubles per coarse block in a page: block, first_step, count, min, max, last, last_step, last_timestamp. */
+export const PAGE_FIELDS = 8
 
 /** One coarse block's summary (migration 0007's columns without last_step/last_timestamp). */
 export interface CoarseEntry {
@@ -15,8 +15,10 @@ export interface CoarseEntry {
   /** null when every point of the block is NaN. */
   min: number | null
   max: number | null
-  /** The block's last point; NaN when that point is NaN. */
+  /** The block's last point (greatest step, timestamp, value); NaN when that point is NaN. */
   last: number
+  lastStep: number
+  lastTimestamp: number
 }
 
 /**
@@ -28,7 +30,16 @@ export function encodePage(entries: CoarseEntry[]): Buffer {
   const out = Buffer.allocUnsafe(entries.length * PAGE_FIELDS * 8)
   let at = 0
   for (const e of entries) {
-    for (const v of [e.block, e.first, e.count, e.min ?? Number.NaN, e.max ?? Number.NaN, e.last]) {
+    for (const v of [
+      e.block,
+      e.first,
+      e.count,
+      e.min ?? Number.NaN,
+      e.max ?? Number.NaN,
+      e.last,
+      e.lastStep,
+      e.lastTimestamp,
+    ]) {
       out.writeDoubleLE(v, at)
       at += 8
     }
@@ -46,6 +57,8 @@ export function coarseEntry(r: Record<string, unknown>): CoarseEntry {
     min: orNull(r.min_value),
     max: orNull(r.max_value),
     last: Number(r.last_is_nan) === 1 ? Number.NaN : Number(r.last_value),
+    lastStep: Number(r.last_step),
+    lastTimestamp: Number(r.last_timestamp),
   }
 }
 
@@ -56,9 +69,9 @@ const BACKFILL_RUNS = 2000
  * `metric_block_pages`: the coarse summaries of migration 0007 packed PAGE_BLOCKS to a row, page =
  * floor(coarse block / PAGE_BLOCKS). A chart over 50 runs x 1,000,000 steps read 48,850 coarse rows,
  * and turning their 244,250 values into JS values (~65 ms of one core) was most of its server time;
- * the same summaries are 3,100 pages. Maintained on write (sql/block-pages.ts); backfilled here from
- * metric_blocks_coarse, which is then dropped (its rows are computed from metric_blocks on write
- * and go straight into the pages).
+ * the same summaries are 3,100 pages. Maintained on write (sql/block-pages.ts: each batch's new
+ * points are folded into the entries of their pages); backfilled here from metric_blocks_coarse,
+ * which is then dropped.
  */
 export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> {
   let t = db.schema
@@ -78,7 +91,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
     const { rows } = await sql<
       Record<string, unknown>
     >`select run_id, key_id, block, first_step, count, min_value,
-        max_value, last_value, last_is_nan from metric_blocks_coarse
+        max_value, last_value, last_is_nan, last_step, last_timestamp from metric_blocks_coarse
       where run_id >= ${from} and run_id < ${from + BACKFILL_RUNS} order by run_id, key_id, block`.execute(
       db,
     )

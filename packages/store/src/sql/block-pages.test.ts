@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { encodePage, type CoarseEntry } from '../migrations/0008-metric-block-pages.ts'
-import { bucketEntries, decodePage, pageOf } from './block-pages.ts'
+import { bucketEntries, decodePage, foldDelta, pageOf, type BlockDelta } from './block-pages.ts'
 
 const entry = (
   block: number,
@@ -14,6 +14,8 @@ const entry = (
   min,
   max,
   last,
+  lastStep: block * 1024 + 900,
+  lastTimestamp: 1_700_000_000_000 + block,
 })
 
 describe('metric_block_pages', () => {
@@ -25,7 +27,7 @@ describe('metric_block_pages', () => {
       entry(0, 0.1, 0.30000000000000004, -0),
     ]
     const bytes = encodePage(entries)
-    expect(bytes.byteLength).toBe(4 * 6 * 8)
+    expect(bytes.byteLength).toBe(4 * 8 * 8)
     expect(decodePage(bytes)).toEqual(entries)
     // A blob inside a larger buffer, not 8-byte aligned (what drivers may hand back).
     const shifted = Buffer.alloc(bytes.byteLength + 3)
@@ -72,6 +74,61 @@ describe('metric_block_pages', () => {
       mn: [Number.NaN],
       mx: [Number.NaN],
       last: [1],
+    })
+  })
+
+  it('folds fine-block deltas into a coarse entry: min/max skip all-NaN deltas, counts add, the latest point wins by (step, timestamp, value, NaN flag)', () => {
+    const delta = (block: number, d: Partial<BlockDelta>): BlockDelta => ({
+      keyId: 1,
+      block,
+      first: block * 256,
+      min: 1,
+      max: 2,
+      count: 3,
+      step: block * 256 + 9,
+      timestamp: 100,
+      value: 1.5,
+      isNan: 0,
+      ...d,
+    })
+    const a = foldDelta(undefined, delta(5, {}))
+    expect(a).toEqual({
+      block: 1,
+      first: 1280,
+      count: 3,
+      min: 1,
+      max: 2,
+      last: 1.5,
+      lastStep: 1289,
+      lastTimestamp: 100,
+    })
+    // An all-NaN block earlier in the coarse block: min/max/last stay, first moves back.
+    const b = foldDelta(a, delta(4, { min: null, max: null, value: 0, isNan: 1 }))
+    expect(b).toEqual({ ...a, first: 1024, count: 6 })
+    // The same step and timestamp, a NaN point (stored as 0 with the flag): greater than 0, less than 1.5.
+    expect(
+      foldDelta(b, delta(5, { first: 1289, min: null, max: null, value: 0, isNan: 1, count: 1 }))
+        .last,
+    ).toBe(1.5)
+    const c = foldDelta(
+      foldDelta(undefined, delta(5, { value: 0, min: 0, max: 0 })),
+      delta(5, { first: 1289, min: null, max: null, value: 0, isNan: 1, count: 1 }),
+    )
+    expect(c.last).toBeNaN()
+    // A later point at a greater step, with -Infinity: the new min and the new last.
+    const d = foldDelta(
+      b,
+      delta(7, { min: -Infinity, max: 0, value: -Infinity, step: 2000, timestamp: 1 }),
+    )
+    expect(d).toEqual({
+      block: 1,
+      first: 1024,
+      count: 9,
+      min: -Infinity,
+      max: 2,
+      last: -Infinity,
+      lastStep: 2000,
+      lastTimestamp: 1,
     })
   })
 })

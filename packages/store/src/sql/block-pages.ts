@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely'
+import { COARSE_FACTOR } from '../migrations/0007-metric-blocks-coarse.ts'
 import {
   PAGE_BLOCKS,
   PAGE_FIELDS,
-  coarseEntry,
   encodePage,
   type CoarseEntry,
 } from '../migrations/0008-metric-block-pages.ts'
@@ -28,6 +28,8 @@ export function decodePage(data: Uint8Array): CoarseEntry[] {
       min: Number.isNaN(min) ? null : min,
       max: Number.isNaN(max) ? null : max,
       last: view.getFloat64(at + 40, true),
+      lastStep: view.getFloat64(at + 48, true),
+      lastTimestamp: view.getFloat64(at + 56, true),
     })
   }
   return out
@@ -94,39 +96,90 @@ export async function pageBuckets(
   return bucketEntries(entries, first, end, k)
 }
 
+/**
+ * What one batch added to one fine block (sql/metric-blocks.ts): its new distinct points' first
+ * step, min/max (null when all NaN), count and last point; the value of a NaN point is stored as 0.
+ */
+export interface BlockDelta {
+  keyId: number
+  block: number
+  first: number
+  min: number | null
+  max: number | null
+  count: number
+  step: number
+  timestamp: number
+  value: number
+  isNan: number
+}
+
+/** Is the delta's last point later than the entry's, by (step, timestamp, value, is_nan)? */
+function later(e: CoarseEntry, d: BlockDelta): boolean {
+  if (d.step !== e.lastStep) return d.step > e.lastStep
+  if (d.timestamp !== e.lastTimestamp) return d.timestamp > e.lastTimestamp
+  const nan = Number.isNaN(e.last)
+  const value = nan ? 0 : e.last
+  if (d.value !== value) return d.value > value
+  return d.isNan > (nan ? 1 : 0)
+}
+
+/** A coarse entry with a fine block's new points folded in (every field is a fold: min, max, sum, latest). */
+export function foldDelta(e: CoarseEntry | undefined, d: BlockDelta): CoarseEntry {
+  const last = d.isNan === 1 ? Number.NaN : d.value
+  if (!e) {
+    const block = Math.floor(d.block / COARSE_FACTOR)
+    return {
+      block,
+      first: d.first,
+      count: d.count,
+      min: d.min,
+      max: d.max,
+      last,
+      lastStep: d.step,
+      lastTimestamp: d.timestamp,
+    }
+  }
+  const pick = (a: number | null, b: number | null, f: (x: number, y: number) => number) =>
+    a === null ? b : b === null ? a : f(a, b)
+  const newer = later(e, d)
+  return {
+    block: e.block,
+    first: Math.min(e.first, d.first),
+    count: e.count + d.count,
+    min: pick(e.min, d.min, Math.min),
+    max: pick(e.max, d.max, Math.max),
+    last: newer ? last : e.last,
+    lastStep: newer ? d.step : e.lastStep,
+    lastTimestamp: newer ? d.timestamp : e.lastTimestamp,
+  }
+}
+
 /** Page rows per upsert statement (4 parameters each). */
 const UPSERT_CHUNK = 500
 
 /**
- * Fold freshly computed coarse rows of one run (whole coarse blocks, any keys) into their pages:
- * read the pages they fall in, replace those blocks' entries, write the pages back. Runs in the
- * write transaction that changed the blocks (batches of one run are serialised: SQLite's writer
- * lock, PostgreSQL's lock on the run row), so a page is never rewritten from a stale copy.
+ * Fold one batch's new points (per fine block, any keys of one run) into the coarse entries of
+ * their pages: read those pages, fold, write them back. Runs in the write transaction of the batch
+ * (batches of one run are serialised: SQLite's writer lock, PostgreSQL's lock on the run row), so a
+ * page is never rewritten from a stale copy.
  */
 export async function writePages(
   trx: Kysely<Database>,
   runId: number,
-  rows: Record<string, unknown>[],
+  deltas: BlockDelta[],
 ): Promise<void> {
-  if (rows.length === 0) return
-  const changed = new Map<
-    string,
-    { key: number; page: number; entries: Map<number, CoarseEntry> }
-  >()
+  if (deltas.length === 0) return
+  const pages = new Map<string, { key: number; page: number; entries: Map<number, CoarseEntry> }>()
   let lo = Infinity
   let hi = -Infinity
-  for (const r of rows) {
-    const entry = coarseEntry(r)
-    const key = Number(r.key_id)
-    const page = pageOf(entry.block)
+  for (const d of deltas) {
+    const page = pageOf(Math.floor(d.block / COARSE_FACTOR))
     lo = Math.min(lo, page)
     hi = Math.max(hi, page)
-    const id = `${key}:${page}`
-    let p = changed.get(id)
-    if (!p) changed.set(id, (p = { key, page, entries: new Map() }))
-    p.entries.set(entry.block, entry)
+    const id = `${d.keyId}:${page}`
+    if (!pages.has(id)) pages.set(id, { key: d.keyId, page, entries: new Map() })
   }
-  const keys = [...new Set([...changed.values()].map((p) => p.key))]
+  const keys = [...new Set(deltas.map((d) => d.keyId))]
   const stored = await runCompiled(
     trx,
     `block-pages-read-${keys.length}`,
@@ -141,13 +194,17 @@ export async function writePages(
     [runId, ...keys, lo, hi],
   )
   for (const s of stored) {
-    const p = changed.get(`${Number(s.key_id)}:${Number(s.page)}`)
-    if (!p) continue
-    for (const e of decodePage(s.data)) if (!p.entries.has(e.block)) p.entries.set(e.block, e)
+    const p = pages.get(`${Number(s.key_id)}:${Number(s.page)}`)
+    if (p) for (const e of decodePage(s.data)) p.entries.set(e.block, e)
   }
-  const pages = [...changed.values()]
-  for (let i = 0; i < pages.length; i += UPSERT_CHUNK) {
-    const chunk = pages.slice(i, i + UPSERT_CHUNK)
+  for (const d of deltas) {
+    const block = Math.floor(d.block / COARSE_FACTOR)
+    const p = pages.get(`${d.keyId}:${pageOf(block)}`)!
+    p.entries.set(block, foldDelta(p.entries.get(block), d))
+  }
+  const list = [...pages.values()]
+  for (let i = 0; i < list.length; i += UPSERT_CHUNK) {
+    const chunk = list.slice(i, i + UPSERT_CHUNK)
     const params: unknown[] = []
     for (const p of chunk)
       params.push(
@@ -162,7 +219,7 @@ export async function writePages(
       () => {
         const values = chunk.map((_, r) => sql`(${sql.join(params.slice(r * 4, r * 4 + 4))})`)
         const q = sql`insert into metric_block_pages (run_id, key_id, page, data) values ${sql.join(values)}
-        on conflict (run_id, key_id, page) do update set data = excluded.data`
+          on conflict (run_id, key_id, page) do update set data = excluded.data`
         return { compile: () => q.compile(trx) }
       },
       params,

@@ -1,25 +1,14 @@
 import { sql, type Kysely } from 'kysely'
 import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
-import { COARSE_FACTOR, coarseSelect } from '../migrations/0007-metric-blocks-coarse.ts'
 import type { Database, MetricRow } from '../schema.ts'
-import { writePages } from './block-pages.ts'
+import { writePages, type BlockDelta } from './block-pages.ts'
 import { runCompiled, type StoreContext } from './context.ts'
 
 /** The block of a step: floor division, the same as migration 0006's SQL for negative steps. */
 export const blockOf = (step: number): number => Math.floor(step / METRIC_BLOCK)
 
-interface Summary {
-  keyId: number
-  block: number
-  first: number
-  min: number | null
-  max: number | null
-  count: number
-  step: number
-  timestamp: number
-  value: number
-  isNan: number
-}
+/** A fine block's new points, as upserted into metric_blocks and folded into the coarse pages. */
+type Summary = BlockDelta
 
 const pointId = (p: MetricRow) => `${p.step}:${p.timestamp}:${p.value}:${p.isNan}`
 
@@ -145,32 +134,7 @@ export async function recordMetricBlocks(
   }
   if (out.length === 0) return
   await upsertFine(trx, ctx, runId, out)
-  await refreshCoarse(trx, runId, out)
-}
-
-/**
- * Recompute the coarse summaries (migration 0007's rows) covering the fine blocks just written, from
- * the fine rows: one statement over the batch's keys and whole coarse blocks of its block range.
- * They go into the pages of metric_block_pages (sql/block-pages.ts).
- */
-async function refreshCoarse(trx: Kysely<Database>, runId: number, out: Summary[]): Promise<void> {
-  const keys = [...new Set(out.map((s) => s.keyId))]
-  let lo = Infinity
-  let hi = -Infinity
-  for (const s of out) {
-    if (s.block < lo) lo = s.block
-    if (s.block > hi) hi = s.block
-  }
-  const from = Math.floor(lo / COARSE_FACTOR) * COARSE_FACTOR
-  const to = (Math.floor(hi / COARSE_FACTOR) + 1) * COARSE_FACTOR
-  const params = [runId, ...keys, from, to]
-  const rows = await runCompiled<Record<string, unknown>>(trx, `metric-blocks-coarse-${keys.length}`, () => {
-    const where = sql`run_id = ${runId} and key_id in (${sql.join(keys)}) and block >= ${from} and block < ${to}`
-    const q = sql<Record<string, unknown>>`select c.key_id, c.cblock as block, c.first_step, c.n as count, c.mn as min_value,
-        c.mx as max_value, c.last_value, c.last_is_nan from (${coarseSelect(where)}) c`
-    return { compile: () => q.compile(trx) }
-  }, params)
-  await writePages(trx, runId, rows)
+  await writePages(trx, runId, out)
 }
 
 /** The fine rows' upsert, its SQL text cached per shape. */
