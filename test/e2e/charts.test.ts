@@ -241,6 +241,34 @@ describe.skipIf(!chromiumAvailable())('charts', () => {
     expect(errors).toEqual([])
   })
 
+  it('takes the series asked for while the bundle loaded on every axis it can (one request each)', async () => {
+    for (const [x, axis] of [['time', 'timestamp'], ['relative', 'timestamp'], ['step', 'step']] as const) {
+      const errors: string[] = []
+      const page = await openPage(browser, errors)
+      // The bundle arrives 500 ms late: a request made before then is the preload's, not the app's.
+      let bundled = false
+      await page.route(/\/assets\/index-[^/]*\.js$/, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        await route.continue()
+      })
+      page.on('requestfinished', (req) => {
+        if (/\/assets\/index-[^/]*\.js$/.test(req.url())) bundled = true
+      })
+      const requests: { axis: unknown; beforeBundle: boolean }[] = []
+      page.on('request', (req) => {
+        if (req.url().endsWith('/ajax-api/2.0/logbook/metrics/sampled'))
+          requests.push({ axis: (req.postDataJSON() as Record<string, unknown>).x_axis, beforeBundle: !bundled })
+      })
+      await page.goto(`${server.url}/charts?runs=${long},${seed.parent}&metrics=loss&x=${x}`)
+      await drawn(page, 'loss')
+      expect(await page.locator('figure[data-metric=loss]').getAttribute('data-x')).toBe(x)
+      // One request, the preload's: the chart took its answer instead of asking again.
+      expect(requests).toEqual([{ axis, beforeBundle: true }])
+      expect(errors).toEqual([])
+      await page.close()
+    }
+  })
+
   it('keeps a run with thousands of metric keys responsive: only charts near the viewport mount', async () => {
     const errors: string[] = []
     const page = await openPage(browser, errors)
