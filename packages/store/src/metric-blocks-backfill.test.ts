@@ -14,14 +14,19 @@ import { requireComponent } from './testing/require-component.ts'
 const blocks = sql<Record<string, unknown>>`select * from metric_blocks order by run_id, key_id, block`
 const pageRows = sql<{ run_id: unknown; key_id: unknown; page: unknown; data: Uint8Array }>`select * from metric_block_pages order by run_id, key_id, page`
 
+/** Each coarse block's first step and first timestamp, as the last coarse() call read them. */
+let firstTimes: { key: number; step: number; t: number }[] = []
+
 /** The coarse summaries held in metric_block_pages (migration 0008), one row per coarse block. */
 async function coarse(db: Kysely<Database>): Promise<Record<string, number | null>[]> {
   const out: Record<string, number | null>[] = []
+  firstTimes = []
   for (const p of (await pageRows.execute(db)).rows) {
     const entries = decodePage(p.data)
     expect(entries.length).toBeGreaterThan(0)
     for (const e of entries) {
       expect(pageOf(e.block)).toBe(Number(p.page))
+      firstTimes.push({ key: Number(p.key_id), step: e.first, t: e.firstTimestamp })
       out.push({ run_id: Number(p.run_id), key_id: Number(p.key_id), block: e.block, first_step: e.first, min_value: e.min, max_value: e.max, count: e.count, last: e.last, last_step: e.lastStep, last_timestamp: e.lastTimestamp })
     }
   }
@@ -79,6 +84,11 @@ async function backfillCase(uri: string): Promise<void> {
   // The coarse level (migrations 0007-0008), kept on write, is exactly the fine rows folded by 4.
   const coarseWritten = await coarse(adapter.db)
   expect(coarseWritten).toEqual(expectedCoarse(written))
+  // The write path also keeps each coarse block's first timestamp: the smallest at its first step.
+  expect(firstTimes.length).toBe(coarseWritten.length)
+  const firsts = await sql<{ key_id: unknown; step: unknown; t: unknown }>`select key_id, step, min(timestamp) as t from metrics group by key_id, step`.execute(adapter.db)
+  const firstAt = new Map(firsts.rows.map((r) => [`${Number(r.key_id)}:${Number(r.step)}`, Number(r.t)]))
+  expect(firstTimes.map((f) => f.t)).toEqual(firstTimes.map((f) => firstAt.get(`${f.key}:${f.step}`)))
   expect(coarseWritten.length).toBeLessThan(written.length)
   // Back to a database from before migration 0006.
   await sql`drop table metric_blocks`.execute(adapter.db)
@@ -90,6 +100,8 @@ async function backfillCase(uri: string): Promise<void> {
   try {
     expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual(written)
     expect(await coarse(reopenedAdapter.db)).toEqual(coarseWritten)
+    // Rebuilt from metric_blocks and, for the first timestamps, the points: the same as written.
+    expect(firstTimes.map((f) => f.t)).toEqual(firstTimes.map((f) => firstAt.get(`${f.key}:${f.step}`)))
     await reopened.deleteRun(run.info.run_id)
     await reopened.purgeRun(run.info.run_id)
     expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual([])

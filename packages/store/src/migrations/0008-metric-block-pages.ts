@@ -1,11 +1,14 @@
 import { sql, type Kysely } from 'kysely'
 import type { DialectAdapter } from '../dialect/dialect-adapter.ts'
 
-/** Coarse blocks (1,024 steps each) per page: a page covers 16,384 steps and holds at most 1,024 bytes. */
+/** Coarse blocks (1,024 steps each) per page: a page covers 16,384 steps and holds at most 1,152 bytes. */
 export const PAGE_BLOCKS = 16
 
-/** Doubles per coarse block in a page: block, first_step, count, min, max, last, last_step, last_timestamp. */
-export const PAGE_FIELDS = 8
+/**
+ * Doubles per coarse block in a page: block, first_step, count, min, max, last, last_step,
+ * last_timestamp, first_timestamp.
+ */
+export const PAGE_FIELDS = 9
 
 /** One coarse block's summary (migration 0007's columns without last_step/last_timestamp). */
 export interface CoarseEntry {
@@ -19,6 +22,8 @@ export interface CoarseEntry {
   last: number
   lastStep: number
   lastTimestamp: number
+  /** The smallest timestamp at first_step (the block's first point); NaN when not known. */
+  firstTimestamp: number
 }
 
 /**
@@ -39,6 +44,7 @@ export function encodePage(entries: CoarseEntry[]): Buffer {
       e.last,
       e.lastStep,
       e.lastTimestamp,
+      e.firstTimestamp,
     ]) {
       out.writeDoubleLE(v, at)
       at += 8
@@ -59,6 +65,11 @@ export function coarseEntry(r: Record<string, unknown>): CoarseEntry {
     last: Number(r.last_is_nan) === 1 ? Number.NaN : Number(r.last_value),
     lastStep: Number(r.last_step),
     lastTimestamp: Number(r.last_timestamp),
+    // Looked up from the points by the backfill (one index seek a block); NaN when absent.
+    firstTimestamp:
+      r.first_timestamp === null || r.first_timestamp === undefined
+        ? Number.NaN
+        : Number(r.first_timestamp),
   }
 }
 
@@ -71,7 +82,8 @@ const BACKFILL_RUNS = 2000
  * and turning their 244,250 values into JS values (~65 ms of one core) was most of its server time;
  * the same summaries are 3,100 pages. Maintained on write (sql/block-pages.ts: each batch's new
  * points are folded into the entries of their pages); backfilled here from metric_blocks_coarse,
- * which is then dropped.
+ * which is then dropped. Each block's first timestamp (the smallest at its first step: the
+ * wall-time axis's x for a bucket starting there) comes from the points, one index seek a block.
  */
 export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> {
   let t = db.schema
@@ -90,11 +102,12 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
   for (let from = 0; from <= last; from += BACKFILL_RUNS) {
     const { rows } = await sql<
       Record<string, unknown>
-    >`select run_id, key_id, block, first_step, count, min_value,
-        max_value, last_value, last_is_nan, last_step, last_timestamp from metric_blocks_coarse
-      where run_id >= ${from} and run_id < ${from + BACKFILL_RUNS} order by run_id, key_id, block`.execute(
-      db,
-    )
+    >`select c.run_id, c.key_id, c.block, c.first_step, c.count,
+        c.min_value, c.max_value, c.last_value, c.last_is_nan, c.last_step, c.last_timestamp,
+        (select min(m.timestamp) from metrics m
+          where m.run_id = c.run_id and m.key_id = c.key_id and m.step = c.first_step) as first_timestamp
+      from metric_blocks_coarse c where c.run_id >= ${from} and c.run_id < ${from + BACKFILL_RUNS}
+      order by c.run_id, c.key_id, c.block`.execute(db)
     const pages: { run: number; key: number; page: number; entries: CoarseEntry[] }[] = []
     for (const r of rows) {
       const entry = coarseEntry(r)

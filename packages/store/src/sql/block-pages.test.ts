@@ -16,6 +16,7 @@ const entry = (
   last,
   lastStep: block * 1024 + 900,
   lastTimestamp: 1_700_000_000_000 + block,
+  firstTimestamp: block === 0 ? Number.NaN : 1_600_000_000_000 + block,
 })
 
 describe('metric_block_pages', () => {
@@ -27,7 +28,7 @@ describe('metric_block_pages', () => {
       entry(0, 0.1, 0.30000000000000004, -0),
     ]
     const bytes = encodePage(entries)
-    expect(bytes.byteLength).toBe(4 * 8 * 8)
+    expect(bytes.byteLength).toBe(4 * 9 * 8)
     expect(decodePage(bytes)).toEqual(entries)
     // A blob inside a larger buffer, not 8-byte aligned (what drivers may hand back).
     const shifted = Buffer.alloc(bytes.byteLength + 3)
@@ -89,6 +90,7 @@ describe('metric_block_pages', () => {
       timestamp: 100,
       value: 1.5,
       isNan: 0,
+      firstTimestamp: 50,
       ...d,
     })
     const a = foldDelta(undefined, delta(5, {}))
@@ -101,10 +103,16 @@ describe('metric_block_pages', () => {
       last: 1.5,
       lastStep: 1289,
       lastTimestamp: 100,
+      firstTimestamp: 50,
     })
-    // An all-NaN block earlier in the coarse block: min/max/last stay, first moves back.
-    const b = foldDelta(a, delta(4, { min: null, max: null, value: 0, isNan: 1 }))
-    expect(b).toEqual({ ...a, first: 1024, count: 6 })
+    // An all-NaN block earlier in the coarse block: min/max/last stay, first moves back (with its timestamp).
+    const b = foldDelta(a, delta(4, { min: null, max: null, value: 0, isNan: 1, firstTimestamp: 70 }))
+    expect(b).toEqual({ ...a, first: 1024, count: 6, firstTimestamp: 70 })
+    // Another point at the first step: the smaller timestamp; after the first step: no change; unknown stays unknown.
+    expect(foldDelta(b, delta(4, { firstTimestamp: 60 })).firstTimestamp).toBe(60)
+    expect(foldDelta(b, delta(4, { firstTimestamp: 80 })).firstTimestamp).toBe(70)
+    expect(foldDelta(b, delta(4, { first: 1030, firstTimestamp: 1 })).firstTimestamp).toBe(70)
+    expect(foldDelta({ ...b, firstTimestamp: Number.NaN }, delta(4, { firstTimestamp: 1 })).firstTimestamp).toBeNaN()
     // The same step and timestamp, a NaN point (stored as 0 with the flag): greater than 0, less than 1.5.
     expect(
       foldDelta(b, delta(5, { first: 1289, min: null, max: null, value: 0, isNan: 1, count: 1 }))
@@ -129,6 +137,7 @@ describe('metric_block_pages', () => {
       last: -Infinity,
       lastStep: 2000,
       lastTimestamp: 1,
+      firstTimestamp: 70,
     })
   })
 })

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import { COARSE_FACTOR } from '../migrations/0007-metric-blocks-coarse.ts'
 import {
   PAGE_BLOCKS,
@@ -30,6 +31,7 @@ export function decodePage(data: Uint8Array): CoarseEntry[] {
       last: view.getFloat64(at + 40, true),
       lastStep: view.getFloat64(at + 48, true),
       lastTimestamp: view.getFloat64(at + 56, true),
+      firstTimestamp: view.getFloat64(at + 64, true),
     })
   }
   return out
@@ -73,6 +75,30 @@ export function bucketEntries(
   return out
 }
 
+/** The entries of one series' coarse blocks [first, end), in block order (pages that hold them). */
+async function readEntries(
+  ctx: StoreContext,
+  runId: number,
+  keyId: number,
+  first: number,
+  end: number,
+): Promise<CoarseEntry[]> {
+  const q = ctx.db
+    .selectFrom('metric_block_pages')
+    .select('data')
+    .where('run_id', '=', runId)
+    .where('key_id', '=', keyId)
+    .where('page', '>=', pageOf(first))
+    .where('page', '<=', pageOf(end - 1))
+    .orderBy('page')
+  const entries: CoarseEntry[] = []
+  for (const [data] of await ctx.adapter.selectArrays(ctx.db, q.compile())) {
+    for (const e of decodePage(data as Uint8Array))
+      if (e.block >= first && e.block < end) entries.push(e)
+  }
+  return entries
+}
+
 /** Coarse blocks [first, end) of one series in buckets of k, read from its pages. */
 export async function pageBuckets(
   ctx: StoreContext,
@@ -82,18 +108,27 @@ export async function pageBuckets(
   k: number,
 ): Promise<BucketColumns> {
   if (first >= end) return { x: [], n: [], mn: [], mx: [], last: [] }
-  const q = ctx.db
-    .selectFrom('metric_block_pages')
-    .select('data')
-    .where('run_id', '=', s.runId)
-    .where('key_id', '=', s.keyId)
-    .where('page', '>=', pageOf(first))
-    .where('page', '<=', pageOf(end - 1))
-    .orderBy('page')
-  const rows = await ctx.adapter.selectArrays(ctx.db, q.compile())
-  const entries: CoarseEntry[] = []
-  for (const [data] of rows) for (const e of decodePage(data as Uint8Array)) entries.push(e)
-  return bucketEntries(entries, first, end, k)
+  return bucketEntries(await readEntries(ctx, s.runId, s.keyId, first, end), first, end, k)
+}
+
+/**
+ * The smallest timestamp at the first step of each coarse block whose first step lies in
+ * [loStep, hiStep], by that step, where the page knows it (blocks written before migration 0008
+ * do not). Every point of a step is in the step's block, so this is the step's first timestamp.
+ */
+export async function firstTimestamps(
+  ctx: StoreContext,
+  runId: number,
+  keyId: number,
+  loStep: number,
+  hiStep: number,
+): Promise<Map<number, number>> {
+  const coarse = (step: number) => Math.floor(step / (METRIC_BLOCK * COARSE_FACTOR))
+  const out = new Map<number, number>()
+  for (const e of await readEntries(ctx, runId, keyId, coarse(loStep), coarse(hiStep) + 1)) {
+    if (!Number.isNaN(e.firstTimestamp)) out.set(e.first, e.firstTimestamp)
+  }
+  return out
 }
 
 /**
@@ -111,6 +146,8 @@ export interface BlockDelta {
   timestamp: number
   value: number
   isNan: number
+  /** The smallest timestamp at `first`. */
+  firstTimestamp: number
 }
 
 /** Is the delta's last point later than the entry's, by (step, timestamp, value, is_nan)? */
@@ -137,6 +174,7 @@ export function foldDelta(e: CoarseEntry | undefined, d: BlockDelta): CoarseEntr
       last,
       lastStep: d.step,
       lastTimestamp: d.timestamp,
+      firstTimestamp: d.firstTimestamp,
     }
   }
   const pick = (a: number | null, b: number | null, f: (x: number, y: number) => number) =>
@@ -151,6 +189,13 @@ export function foldDelta(e: CoarseEntry | undefined, d: BlockDelta): CoarseEntr
     last: newer ? last : e.last,
     lastStep: newer ? d.step : e.lastStep,
     lastTimestamp: newer ? d.timestamp : e.lastTimestamp,
+    // At the same first step the smaller timestamp; an unknown one (NaN) stays unknown.
+    firstTimestamp:
+      d.first < e.first
+        ? d.firstTimestamp
+        : d.first === e.first
+          ? Math.min(e.firstTimestamp, d.firstTimestamp)
+          : e.firstTimestamp,
   }
 }
 

@@ -66,11 +66,14 @@ function summarise(keyId: number, points: MetricRow[], seen: Set<string> | undef
     const block = blockOf(p.step)
     if (s?.block !== block) s = blocks.get(block)
     if (!s) {
-      s = { keyId, block, first: p.step, min: null, max: null, count: 0, step: p.step, timestamp: p.timestamp, value: p.value, isNan: p.isNan }
+      s = { keyId, block, first: p.step, firstTimestamp: p.timestamp, min: null, max: null, count: 0, step: p.step, timestamp: p.timestamp, value: p.value, isNan: p.isNan }
       blocks.set(block, s)
       out.push(s)
     } else {
-      if (p.step < s.first) s.first = p.step
+      if (p.step < s.first || (p.step === s.first && p.timestamp < s.firstTimestamp)) {
+        s.first = p.step
+        s.firstTimestamp = p.timestamp
+      }
       if (later(s, p)) {
         s.step = p.step
         s.timestamp = p.timestamp

@@ -1,3 +1,4 @@
+import { firstTimestamps } from './block-pages.ts'
 import type { StoreContext } from './context.ts'
 import { firstRow, rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
@@ -54,10 +55,12 @@ export async function orderedByTimestamp(
     if (maxStep !== undefined) raw = raw.where('step', '<=', maxStep)
     return rawBuckets(await ctx.adapter.selectArrays(ctx.db, raw.orderBy('timestamp').orderBy('step').orderBy('value').compile()))
   }
-  // x: each bucket's first step -> the smallest timestamp at that step (its first point's).
-  const at = new Map<number, number>()
-  for (let i = 0; i < buckets.x.length; i += 500) {
-    const steps = buckets.x.slice(i, i + 500)
+  // x: each bucket's first step -> the smallest timestamp at that step (its first point's), from the
+  // coarse pages where a bucket starts a coarse block, else from the points.
+  const at = await firstTimestamps(ctx, s.runId, s.keyId, buckets.x[0] as number, buckets.x.at(-1) as number)
+  const unknown = buckets.x.filter((step) => !at.has(step))
+  for (let i = 0; i < unknown.length; i += 500) {
+    const steps = unknown.slice(i, i + 500)
     const q = series.select(['step', (e) => e.fn.min('timestamp').as('t')]).where('step', 'in', steps).groupBy('step')
     for (const [step, t] of (await ctx.adapter.selectArrays(ctx.db, q.compile())) as Num[][]) at.set(Number(step), Number(t))
   }
