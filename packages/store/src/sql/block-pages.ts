@@ -113,8 +113,8 @@ export async function pageBuckets(
 
 /**
  * The smallest timestamp at the first step of each coarse block whose first step lies in
- * [loStep, hiStep], by that step, where the page knows it (blocks written before migration 0008
- * do not). Every point of a step is in the step's block, so this is the step's first timestamp.
+ * [loStep, hiStep], by that step (every point of a step is in the step's block, so this is the
+ * step's first timestamp). An entry without one (NaN) is left out and its step looked up.
  */
 export async function firstTimestamps(
   ctx: StoreContext,

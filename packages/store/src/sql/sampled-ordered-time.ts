@@ -57,6 +57,7 @@ export async function orderedByTimestamp(
   }
   // x: each bucket's first step -> the smallest timestamp at that step (its first point's), from the
   // coarse pages where a bucket starts a coarse block, else from the points.
+  if (buckets.x.length === 0) return buckets
   const at = await firstTimestamps(ctx, s.runId, s.keyId, buckets.x[0] as number, buckets.x.at(-1) as number)
   const unknown = buckets.x.filter((step) => !at.has(step))
   for (let i = 0; i < unknown.length; i += 500) {
