@@ -5,8 +5,11 @@
  * `INSERT ... ON CONFLICT DO NOTHING`), WAL and synchronous=NORMAL. Run with and without the
  * store's background checkpointer (packages/store/src/dialect/sqlite-checkpointer.ts).
  * Whatever the server adds (HTTP, JSON, validation, latest_metrics, metric_blocks) comes on top.
+ * `--layout chunks` times the storage a faster ingest would need instead (not built): each batch's
+ * 100 points of a key as one row of a WITHOUT ROWID table, steps, timestamps and values packed in a
+ * BLOB, so a batch is 10 rows instead of 1,000.
  *
- *   npx tsx bench/sqlite-floor.ts [--batches 3000] [--reps 3]
+ *   npx tsx bench/sqlite-floor.ts [--batches 3000] [--reps 3] [--layout rows|chunks]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,39 +19,24 @@ import Database from 'better-sqlite3'
 import { startCheckpointer, type Checkpointer } from '../packages/store/src/dialect/sqlite-checkpointer.ts'
 import { BACKSTOP_CHECKPOINT_PAGES } from '../packages/store/src/dialect/sqlite-dialect.ts'
 
-const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '3000' }, reps: { type: 'string', default: '3' } } })
+const { values: args } = parseArgs({
+  options: { batches: { type: 'string', default: '3000' }, reps: { type: 'string', default: '3' }, layout: { type: 'string', default: 'rows' } },
+})
+const CHUNKS = args.layout === 'chunks'
 const BATCHES = Number(args.batches)
 const ROWS = 500
 
-async function once(dir: string, checkpointer: boolean): Promise<{ wall: number; commit: number }> {
-  const path = join(dir, `floor-${checkpointer}.db`)
-  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true })
-  const db = new Database(path)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  db.pragma('cache_size = -65536')
+let seed = 1
+const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+
+/** Logbook's table and statement: one B-tree row a point, 500-row inserts. */
+function rowWriter(db: Database.Database): (run: number, base: number) => void {
   db.exec(`create table metrics (run_id bigint not null, key_id bigint not null, step bigint not null,
     timestamp bigint not null, value double precision not null, is_nan smallint not null,
     primary key (run_id, key_id, step, timestamp, value, is_nan)) without rowid`)
-  let background: Checkpointer | undefined
-  if (checkpointer) {
-    // What the store's SQLite adapter does once metrics arrive.
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
-    background = startCheckpointer(path, () => console.error('checkpointer thread failed'))
-    await new Promise((r) => setTimeout(r, 200))
-  }
   const insert = db.prepare(`insert into metrics values ${Array(ROWS).fill('(?,?,?,?,?,?)').join(',')} on conflict do nothing`)
-  const begin = db.prepare('begin immediate')
-  const commit = db.prepare('commit')
   const params = new Array<number>(ROWS * 6).fill(0)
-  let seed = 1
-  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647
-  let commitMs = 0
-  const t0 = performance.now()
-  for (let b = 0; b < BATCHES; b++) {
-    const run = (b % 8) + 1
-    const base = Math.floor(b / 8) * 100
-    begin.run()
+  return (run, base) => {
     let k = 0
     for (let key = 1; key <= 10; key++) {
       for (let s = 0; s < 100; s++) {
@@ -64,6 +52,53 @@ async function once(dir: string, checkpointer: boolean): Promise<{ wall: number;
         }
       }
     }
+  }
+}
+
+/** One row a key and batch: its 100 steps, timestamps and values as float64 in a BLOB. */
+function chunkWriter(db: Database.Database): (run: number, base: number) => void {
+  db.exec(`create table metric_chunks (run_id bigint not null, key_id bigint not null, first_step bigint not null,
+    seq integer not null, n integer not null, last_step bigint not null, data blob not null,
+    primary key (run_id, key_id, first_step, seq)) without rowid`)
+  const insert = db.prepare(`insert into metric_chunks values ${Array(10).fill('(?,?,?,?,?,?,?)').join(',')}`)
+  const params = new Array<unknown>(70)
+  return (run, base) => {
+    let k = 0
+    for (let key = 1; key <= 10; key++) {
+      const data = new Float64Array(300)
+      for (let s = 0; s < 100; s++) {
+        data[s] = base + s
+        data[100 + s] = 1.7e12 + base + s
+        data[200 + s] = rand()
+      }
+      for (const v of [run, key, base, 0, 100, base + 99, Buffer.from(data.buffer)]) params[k++] = v
+    }
+    insert.run(params)
+  }
+}
+
+async function once(dir: string, checkpointer: boolean): Promise<{ wall: number; commit: number }> {
+  const path = join(dir, `floor-${checkpointer}.db`)
+  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true })
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('cache_size = -65536')
+  const write = CHUNKS ? chunkWriter(db) : rowWriter(db)
+  let background: Checkpointer | undefined
+  if (checkpointer) {
+    // What the store's SQLite adapter does once metrics arrive.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
+    background = startCheckpointer(path, () => console.error('checkpointer thread failed'))
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  const begin = db.prepare('begin immediate')
+  const commit = db.prepare('commit')
+  let commitMs = 0
+  const t0 = performance.now()
+  for (let b = 0; b < BATCHES; b++) {
+    begin.run()
+    write((b % 8) + 1, Math.floor(b / 8) * 100)
     const t1 = performance.now()
     commit.run()
     commitMs += performance.now() - t1
@@ -82,7 +117,7 @@ try {
     for (const checkpointer of [false, true]) {
       const r = await once(dir, checkpointer)
       const label = checkpointer ? 'checkpointer thread' : 'auto checkpoint    '
-      console.log(`rep ${rep} ${label}: ${r.wall.toFixed(2)} ms per 1,000-point batch (commit ${r.commit.toFixed(2)} ms) = ${Math.round(1e6 / r.wall).toLocaleString('en')} points/s`)
+      console.log(`${args.layout} rep ${rep} ${label}: ${r.wall.toFixed(2)} ms per 1,000-point batch (commit ${r.commit.toFixed(2)} ms) = ${Math.round(1e6 / r.wall).toLocaleString('en')} points/s`)
     }
   }
 } finally {
