@@ -51,21 +51,27 @@ export async function runCompiled<R>(
   return result.rows
 }
 
-/** Look a run up by its public id; 404 when absent. */
-export async function findRun(db: Kysely<Database>, runUuid: string): Promise<RunRef> {
+/**
+ * Look a run up by its public id; 404 when absent. `lock` (PostgreSQL, inside a transaction) also
+ * locks its row until the transaction ends, in the same round trip.
+ */
+export async function findRun(db: Kysely<Database>, runUuid: string, lock = false): Promise<RunRef> {
   const [row] = await runCompiled(
     db,
-    'findRun',
-    () => db.selectFrom('runs').select(['id', 'run_uuid', 'experiment_id', 'lifecycle_stage']).where('run_uuid', '=', runUuid),
+    lock ? 'findRun-lock' : 'findRun',
+    () => {
+      const q = db.selectFrom('runs').select(['id', 'run_uuid', 'experiment_id', 'lifecycle_stage']).where('run_uuid', '=', runUuid)
+      return lock ? q.forUpdate() : q
+    },
     [runUuid],
   )
   if (!row) throw notFound(`Run with id=${runUuid} not found`)
   return row
 }
 
-/** Look a run up and require it to be active, as every MLflow write does. */
-export async function findActiveRun(db: Kysely<Database>, runUuid: string): Promise<RunRef> {
-  const run = await findRun(db, runUuid)
+/** Look a run up and require it to be active, as every MLflow write does (`lock`: see findRun). */
+export async function findActiveRun(db: Kysely<Database>, runUuid: string, lock = false): Promise<RunRef> {
+  const run = await findRun(db, runUuid, lock)
   if (run.lifecycle_stage !== 'active') {
     throw invalidParam(
       `The run ${runUuid} must be in the 'active' state. Current state is ${run.lifecycle_stage}.`,

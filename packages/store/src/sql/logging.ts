@@ -120,7 +120,9 @@ async function writeBatch(ctx: StoreContext, runUuid: string, batch: BatchIn): P
   const keyIds = batch.metrics.length > 0 ? await resolveKeyIds(ctx, metricKeys) : ctx.keyIds
   let keysCommitted = () => {}
   await ctx.adapter.transaction(async (trx) => {
-    const run = await findActiveRun(trx, runUuid)
+    // PostgreSQL: metric batches of one run take its row lock first, so they fold into
+    // latest_metrics and the block summaries one after another (writeMetrics).
+    const run = await findActiveRun(trx, runUuid, ctx.adapter.rowLocks && batch.metrics.length > 0)
     await insertParams(trx, run.id, runUuid, params)
     if (batch.metrics.length > 0) {
       await writeMetrics(ctx, trx, run.id, toMetricRows(run.id, batch.metrics, keyIds))

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Metric } from '@logbook/core'
 import type { Database, MetricRow } from '../schema.ts'
 import { runCompiled, type StoreContext } from './context.ts'
@@ -117,9 +117,9 @@ export function toMetricRows(
 
 /**
  * Append points and maintain `latest_metrics` (MLflow's latest = greatest (step, timestamp, value),
- * plus min, max and the ordered flag). Runs inside the caller's write transaction; on PostgreSQL the
- * run row is locked first so concurrent batches of one run fold in sequence (SQLite's writer lock
- * already serialises them).
+ * plus min, max and the ordered flag). Runs inside the caller's write transaction, which on
+ * PostgreSQL must hold the run row's lock (findActiveRun's `lock`) so that concurrent batches of one
+ * run fold in sequence (SQLite's writer lock already serialises them).
  */
 export async function writeMetrics(
   ctx: StoreContext,
@@ -128,8 +128,6 @@ export async function writeMetrics(
   rows: MetricRow[],
 ): Promise<void> {
   if (rows.length === 0) return
-  if (ctx.adapter.rowLocks)
-    await sql`select id from runs where id = ${runId} for update`.execute(trx)
   const byKey = new Map<number, MetricRow[]>()
   for (const r of rows) {
     const list = byKey.get(r.keyId)
