@@ -201,6 +201,12 @@ export function uiQueryCases(fresh: () => Promise<LogbookStore>): void {
     expectSeries(res[1], reference(points, 'step', 100))
     expect(res[1]?.sampled).toBe(true)
     expect(res[1]?.last.at(-1)).toBeNaN()
+    // Exactly `buckets` stored points are the raw points, one bucket fewer samples them; points
+    // logged again (exact duplicates) are not stored twice and do not count.
+    await store.logBatch(b, { metrics: points.slice(0, 50).map((p) => ({ key: 'loss', ...p })), params: [], tags: [] })
+    const at = async (buckets: number) => (await store.sampledMetrics({ ...q, runIds: [b], buckets }))[0]
+    expect(await at(50)).toMatchObject({ sampled: false, total_points: 50 })
+    expect(await at(49)).toMatchObject({ sampled: true, total_points: 50 })
     for (const [minX, maxX, buckets] of [[100, 2000, 37], [3, 3, 10], [1000, undefined, 7], [undefined, 50, 1], [0, 5099, 5000]] as const) {
       const [zoomed] = await store.sampledMetrics({ ...q, runIds: [a], minX, maxX, buckets })
       expectSeries(zoomed, reference(points, 'step', buckets, minX, maxX))
