@@ -14,23 +14,23 @@ import { requireComponent } from './testing/require-component.ts'
 const blocks = sql<Record<string, unknown>>`select * from metric_blocks order by run_id, key_id, block`
 const pageRows = sql<{ run_id: unknown; key_id: unknown; page: unknown; data: Uint8Array }>`select * from metric_block_pages order by run_id, key_id, page`
 
-/** Each coarse block's first step and first timestamp, as the last coarse() call read them. */
-let firstTimes: { key: number; step: number; t: number }[] = []
-
-/** The coarse summaries held in metric_block_pages (migration 0008), one row per coarse block. */
-async function coarse(db: Kysely<Database>): Promise<Record<string, number | null>[]> {
+/**
+ * The coarse summaries held in metric_block_pages (migration 0008), one row per coarse block, and
+ * each block's first step with its first timestamp.
+ */
+async function coarse(db: Kysely<Database>): Promise<{ rows: Record<string, number | null>[]; firsts: { key: number; step: number; t: number }[] }> {
   const out: Record<string, number | null>[] = []
-  firstTimes = []
+  const firsts: { key: number; step: number; t: number }[] = []
   for (const p of (await pageRows.execute(db)).rows) {
     const entries = decodePage(p.data)
     expect(entries.length).toBeGreaterThan(0)
     for (const e of entries) {
       expect(pageOf(e.block)).toBe(Number(p.page))
-      firstTimes.push({ key: Number(p.key_id), step: e.first, t: e.firstTimestamp })
+      firsts.push({ key: Number(p.key_id), step: e.first, t: e.firstTimestamp })
       out.push({ run_id: Number(p.run_id), key_id: Number(p.key_id), block: e.block, first_step: e.first, min_value: e.min, max_value: e.max, count: e.count, last: e.last, last_step: e.lastStep, last_timestamp: e.lastTimestamp })
     }
   }
-  return out
+  return { rows: out, firsts }
 }
 
 /** Coarse rows as migration 0007 defines them, computed in JS from the fine rows (numbers). */
@@ -82,7 +82,7 @@ async function backfillCase(uri: string): Promise<void> {
   expect(written.some((r) => r.min_value === null && Number(r.last_is_nan) === 1)).toBe(true)
   expect(written.some((r) => Number(r.block) < 0)).toBe(true)
   // The coarse level (migrations 0007-0008), kept on write, is exactly the fine rows folded by 4.
-  const coarseWritten = await coarse(adapter.db)
+  const { rows: coarseWritten, firsts: firstTimes } = await coarse(adapter.db)
   expect(coarseWritten).toEqual(expectedCoarse(written))
   // The write path also keeps each coarse block's first timestamp: the smallest at its first step.
   expect(firstTimes.length).toBe(coarseWritten.length)
@@ -99,13 +99,14 @@ async function backfillCase(uri: string): Promise<void> {
   const reopened = await createSqlTrackingStore(reopenedAdapter, options)
   try {
     expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual(written)
-    expect(await coarse(reopenedAdapter.db)).toEqual(coarseWritten)
+    const rebuilt = await coarse(reopenedAdapter.db)
+    expect(rebuilt.rows).toEqual(coarseWritten)
     // Rebuilt from metric_blocks and, for the first timestamps, the points: the same as written.
-    expect(firstTimes.map((f) => f.t)).toEqual(firstTimes.map((f) => firstAt.get(`${f.key}:${f.step}`)))
+    expect(rebuilt.firsts.map((f) => f.t)).toEqual(rebuilt.firsts.map((f) => firstAt.get(`${f.key}:${f.step}`)))
     await reopened.deleteRun(run.info.run_id)
     await reopened.purgeRun(run.info.run_id)
     expect((await blocks.execute(reopenedAdapter.db)).rows).toEqual([])
-    expect(await coarse(reopenedAdapter.db)).toEqual([])
+    expect((await coarse(reopenedAdapter.db)).rows).toEqual([])
   } finally {
     await reopened.close()
   }

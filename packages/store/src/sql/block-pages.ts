@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely'
-import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import { COARSE_FACTOR } from '../migrations/0007-metric-blocks-coarse.ts'
 import {
   PAGE_BLOCKS,
@@ -75,31 +74,7 @@ export function bucketEntries(
   return out
 }
 
-/** The entries of one series' coarse blocks [first, end), in block order (pages that hold them). */
-async function readEntries(
-  ctx: StoreContext,
-  runId: number,
-  keyId: number,
-  first: number,
-  end: number,
-): Promise<CoarseEntry[]> {
-  const q = ctx.db
-    .selectFrom('metric_block_pages')
-    .select('data')
-    .where('run_id', '=', runId)
-    .where('key_id', '=', keyId)
-    .where('page', '>=', pageOf(first))
-    .where('page', '<=', pageOf(end - 1))
-    .orderBy('page')
-  const entries: CoarseEntry[] = []
-  for (const [data] of await ctx.adapter.selectArrays(ctx.db, q.compile())) {
-    for (const e of decodePage(data as Uint8Array))
-      if (e.block >= first && e.block < end) entries.push(e)
-  }
-  return entries
-}
-
-/** Coarse blocks [first, end) of one series in buckets of k, read from its pages. */
+/** Coarse blocks [first, end) of one series in buckets of k, read from the pages that hold them. */
 export async function pageBuckets(
   ctx: StoreContext,
   s: SeriesRef,
@@ -107,27 +82,22 @@ export async function pageBuckets(
   end: number,
   k: number,
 ): Promise<BucketColumns> {
-  if (first >= end) return { x: [], n: [], mn: [], mx: [], last: [] }
-  return bucketEntries(await readEntries(ctx, s.runId, s.keyId, first, end), first, end, k)
-}
-
-/**
- * The smallest timestamp at the first step of each coarse block whose first step lies in
- * [loStep, hiStep], by that step (every point of a step is in the step's block, so this is the
- * step's first timestamp). An entry without one (NaN) is left out and its step looked up.
- */
-export async function firstTimestamps(
-  ctx: StoreContext,
-  runId: number,
-  keyId: number,
-  loStep: number,
-  hiStep: number,
-): Promise<Map<number, number>> {
-  const coarse = (step: number) => Math.floor(step / (METRIC_BLOCK * COARSE_FACTOR))
-  const out = new Map<number, number>()
-  for (const e of await readEntries(ctx, runId, keyId, coarse(loStep), coarse(hiStep) + 1)) {
-    if (!Number.isNaN(e.firstTimestamp)) out.set(e.first, e.firstTimestamp)
+  const q = ctx.db
+    .selectFrom('metric_block_pages')
+    .select('data')
+    .where('run_id', '=', s.runId)
+    .where('key_id', '=', s.keyId)
+    .where('page', '>=', pageOf(first))
+    .where('page', '<=', pageOf(end - 1))
+    .orderBy('page')
+  const entries: CoarseEntry[] = []
+  for (const [data] of await ctx.adapter.selectArrays(ctx.db, q.compile())) {
+    for (const e of decodePage(data as Uint8Array)) entries.push(e)
   }
+  const out = bucketEntries(entries, first, end, k)
+  // A bucket's x is its first block's first step: that block's first timestamp is the x's.
+  const firstTime = new Map(entries.map((e) => [e.first, e.firstTimestamp]))
+  out.t = out.x.map((x) => firstTime.get(x) ?? Number.NaN)
   return out
 }
 

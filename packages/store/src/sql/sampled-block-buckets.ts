@@ -30,6 +30,8 @@ export interface BucketColumns {
   mn: number[]
   mx: number[]
   last: number[]
+  /** The smallest timestamp at each x, where known (the coarse pages keep it); NaN otherwise. */
+  t?: number[]
 }
 
 /** The numbers of a parsed JSON array, in place: null becomes NaN, strings (PostgreSQL's "Infinity") numbers. */

@@ -80,6 +80,7 @@ export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: numbe
     max: whole?.mx ?? [],
     last: whole?.last ?? [],
     count: whole?.n ?? [],
+    firstTime: whole?.t,
   }
   for (const n of out.count) out.total_points += n
   // Edge pieces lie before or after every whole block: each joins the first or last bucket, or is one.
@@ -94,6 +95,7 @@ export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: numbe
       out.max.splice(at, 0, nan(p.mx))
       out.last.splice(at, 0, nan(p.last))
       out.count.splice(at, 0, p.n)
+      out.firstTime?.splice(at, 0, Number.NaN)
       continue
     }
     // NaN marks a bucket with no finite value so far (Math.min would spread it).
@@ -101,8 +103,10 @@ export async function aggregateBlocks(ctx: StoreContext, s: SeriesRef, lo: numbe
     const mx = out.max[i] as number
     if (p.mn !== null) out.min[i] = Number.isNaN(mn) ? p.mn : Math.min(mn, p.mn)
     if (p.mx !== null) out.max[i] = Number.isNaN(mx) ? p.mx : Math.max(mx, p.mx)
-    if (front) out.x[i] = p.x
-    else out.last[i] = nan(p.last)
+    if (front) {
+      out.x[i] = p.x
+      if (out.firstTime) out.firstTime[i] = Number.NaN
+    } else out.last[i] = nan(p.last)
     out.count[i] = (out.count[i] as number) + p.n
   }
   return out

@@ -2,8 +2,12 @@ import type { CompiledQuery } from 'kysely'
 import type { SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
 
-/** A series' buckets as parallel arrays. */
-export type Buckets = Omit<SampledSeries, 'run_id' | 'metric_key'>
+/**
+ * A series' buckets as parallel arrays. `firstTime` (internal, never answered): the smallest
+ * timestamp at each x where the block summaries know it, NaN elsewhere; the wall-time axis takes its
+ * x positions from it (sampled-ordered-time.ts).
+ */
+export type Buckets = Omit<SampledSeries, 'run_id' | 'metric_key'> & { firstTime?: number[] }
 
 /** One series and its x range. */
 export interface SeriesRef {

@@ -87,7 +87,9 @@ export async function sampledMetrics(ctx: StoreContext, q: SampledMetricsQuery, 
       q.xAxis === 'step'
         ? await sampleBySteps(ctx, ref)
         : ((Number(run.ordered) === 1 ? await orderedByTimestamp(ctx, ref, sampleBySteps) : undefined) ?? (await sampleByTimestamp(ctx, ref)))
-    out.push({ run_id: uuid, metric_key: q.metricKey, ...buckets })
+    // The answer's fields only (not the internal firstTime).
+    const { total_points, sampled, x, min, max, last, count } = buckets
+    out.push({ run_id: uuid, metric_key: q.metricKey, total_points, sampled, x, min, max, last, count })
   }
   return out
 }

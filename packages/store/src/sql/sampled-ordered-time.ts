@@ -1,4 +1,3 @@
-import { firstTimestamps } from './block-pages.ts'
 import type { StoreContext } from './context.ts'
 import { firstRow, rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
@@ -55,10 +54,12 @@ export async function orderedByTimestamp(
     if (maxStep !== undefined) raw = raw.where('step', '<=', maxStep)
     return rawBuckets(await ctx.adapter.selectArrays(ctx.db, raw.orderBy('timestamp').orderBy('step').orderBy('value').compile()))
   }
-  // x: each bucket's first step -> the smallest timestamp at that step (its first point's), from the
-  // coarse pages where a bucket starts a coarse block, else from the points.
-  if (buckets.x.length === 0) return buckets
-  const at = await firstTimestamps(ctx, s.runId, s.keyId, buckets.x[0] as number, buckets.x.at(-1) as number)
+  // x: each bucket's first step -> the smallest timestamp at that step (its first point's), as the
+  // coarse pages gave it with the buckets, else from the points.
+  const at = new Map<number, number>()
+  buckets.firstTime?.forEach((t, i) => {
+    if (!Number.isNaN(t)) at.set(buckets.x[i] as number, t)
+  })
   const unknown = buckets.x.filter((step) => !at.has(step))
   for (let i = 0; i < unknown.length; i += 500) {
     const steps = unknown.slice(i, i + 500)
