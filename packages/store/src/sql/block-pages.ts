@@ -95,9 +95,15 @@ export async function pageBuckets(
     for (const e of decodePage(data as Uint8Array)) entries.push(e)
   }
   const out = bucketEntries(entries, first, end, k)
-  // A bucket's x is its first block's first step: that block's first timestamp is the x's.
-  const firstTime = new Map(entries.map((e) => [e.first, e.firstTimestamp]))
-  out.t = out.x.map((x) => firstTime.get(x) ?? Number.NaN)
+  // A bucket's x is its first block's first step: that block's first timestamp is the x's (both
+  // lists rise with the step, so one pass pairs them).
+  out.t = []
+  let i = 0
+  for (const x of out.x) {
+    while (i < entries.length && (entries[i] as CoarseEntry).first < x) i++
+    const e = entries[i]
+    out.t.push(e?.first === x ? e.firstTimestamp : Number.NaN)
+  }
   return out
 }
 
