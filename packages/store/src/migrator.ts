@@ -8,9 +8,10 @@ export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version))
 
 /**
  * Apply pending migrations under a cross-process lock, each in its own transaction, so concurrent
- * server starts are safe. Refuses a database whose schema is newer than this build.
+ * server starts are safe. Refuses a database whose schema is newer than this build. `upTo` stops
+ * after that version (tests build databases as older releases left them).
  */
-export async function migrate(adapter: DialectAdapter): Promise<number[]> {
+export async function migrate(adapter: DialectAdapter, { upTo = SCHEMA_VERSION }: { upTo?: number } = {}): Promise<number[]> {
   return adapter.withMigrationLock(async () => {
     await adapter.db.schema
       .createTable('schema_migrations')
@@ -20,7 +21,7 @@ export async function migrate(adapter: DialectAdapter): Promise<number[]> {
       .addColumn('applied_at', 'bigint', (c) => c.notNull())
       .execute()
     const applied: number[] = []
-    for (const m of MIGRATIONS) {
+    for (const m of MIGRATIONS.filter((x) => x.version <= upTo)) {
       await adapter.transaction(async (trx) => {
         const done = await trx
           .selectFrom('schema_migrations')

@@ -30,14 +30,8 @@ export interface Database extends ModelTables {
   params: { run_id: number; key: string; value: string }
   tags: { run_id: number; key: string; value: string }
   metric_keys: { id: Generated<number>; key: string }
-  metrics: {
-    run_id: number
-    key_id: number
-    step: number
-    timestamp: number
-    value: number
-    is_nan: number
-  }
+  /** Metric points, the points of one series, block and write to a row (migration 0009, sql/point-chunks.ts). */
+  metric_chunks: { run_id: number; key_id: number; block: number; seq: number; data: Uint8Array }
   latest_metrics: {
     run_id: number
     key_id: number
@@ -62,6 +56,8 @@ export interface Database extends ModelTables {
     last_timestamp: number
     last_value: number
     last_is_nan: number
+    /** Rows of metric_chunks in the block (migration 0009); compacted into one past a bound. */
+    chunks: number
   }
   /** Summaries over blocks of 4 fine blocks, packed 16 to a page (migrations 0007-0008, sql/block-pages.ts). */
   metric_block_pages: { run_id: number; key_id: number; page: number; data: Uint8Array }

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { Kysely, PostgresDialect, sql, type RawBuilder } from 'kysely'
-import type { Database, MetricRow } from '../schema.ts'
-import type { DialectAdapter } from './dialect-adapter.ts'
+import type { Database } from '../schema.ts'
+import type { ChunkRow, DialectAdapter } from './dialect-adapter.ts'
 
 const INT8 = 20
 const NUMERIC = 1700
@@ -27,39 +27,16 @@ export function createPostgresAdapter(url: string): DialectAdapter {
     tableSuffix: undefined,
     rowLocks: true,
     transaction: (fn) => db.transaction().execute(fn),
-    // One statement per batch: unnest of column arrays beats 1000 single-row inserts by far.
-    async insertMetrics(trx, rows: MetricRow[]) {
+    // One statement per batch: unnest of column arrays (node-postgres sends the chunks as bytea[]).
+    async insertChunks(trx, rows: ChunkRow[]) {
       if (rows.length === 0) return
-      const cols: [number[], number[], number[], number[], number[], number[]] = [[], [], [], [], [], []]
-      for (const r of rows) {
-        cols[0].push(r.runId)
-        cols[1].push(r.keyId)
-        cols[2].push(r.step)
-        cols[3].push(r.timestamp)
-        cols[4].push(r.value)
-        cols[5].push(r.isNan)
-      }
-      await sql`insert into metrics (run_id, key_id, step, timestamp, value, is_nan)
-        select * from unnest(${cols[0]}::int8[], ${cols[1]}::int8[], ${cols[2]}::int8[],
-          ${cols[3]}::int8[], ${cols[4]}::float8[], ${cols[5]}::int2[])
-        on conflict do nothing`.execute(trx)
+      await sql`insert into metric_chunks (run_id, key_id, block, seq, data)
+        select * from unnest(${rows.map((r) => r.runId)}::int8[], ${rows.map((r) => r.keyId)}::int8[],
+          ${rows.map((r) => r.block)}::int8[], ${rows.map((r) => r.seq)}::int8[], ${rows.map((r) => r.data)}::bytea[])`.execute(trx)
     },
     async selectArrays(trx, query) {
       const result = await trx.executeQuery(query)
       return result.rows.map((row) => Object.values(row as object))
-    },
-    // A history page as JSON text built by string concatenation in PostgreSQL, in the same form as
-    // SQLite's json_object: 25,000 points in ~40 ms against ~110-160 ms for rows into JS and
-    // JSON.stringify, or ~100-130 ms for json_agg (physical-limits.md §2 found json_agg slower than
-    // JS), and the work runs in the server process of PostgreSQL, beside this one. float8::text is
-    // the shortest exact rendering (extra_float_digits > 0, set on every connection above).
-    metricJsonArray(page, key) {
-      const max = sql.raw('1.7976931348623157e308')
-      return sql<{ json: string; n: number }>`select coalesce('[' || string_agg('{"key":' || ${JSON.stringify(key)}::text
-          || ',"value":' || case when p.is_nan = 1 then '"NaN"' when p.value > ${max} then '"Infinity"'
-            when p.value < -${max} then '"-Infinity"' else p.value::text end
-          || ',"timestamp":' || p.timestamp || ',"step":' || p.step || '}', ',') || ']', '[]') as json, count(*) as n
-        from (${page}) as p`
     },
     like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean) {
       return caseInsensitive ? sql`${expr} ilike ${pattern}` : sql`${expr} like ${pattern}`

@@ -1,13 +1,14 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql, type RawBuilder } from 'kysely'
-import type { Database, MetricRow } from '../schema.ts'
-import type { DialectAdapter } from './dialect-adapter.ts'
+import type { Database } from '../schema.ts'
+import type { ChunkRow, DialectAdapter } from './dialect-adapter.ts'
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
 
 const STATEMENT_CACHE_SIZE = 256
-const BULK_ROWS = 500
-const INSERT_METRICS = 'insert into metrics (run_id, key_id, step, timestamp, value, is_nan) values'
-const ROW = '(?, ?, ?, ?, ?, ?)'
+/** Rows per chunk insert statement. */
+const CHUNK_ROWS = 64
+const INSERT_CHUNKS = 'insert into metric_chunks (run_id, key_id, block, seq, data) values'
+const CHUNK_ROW = '(?, ?, ?, ?, ?)'
 /** SQLite's own default; the writer falls back to it when the background checkpointer fails. */
 const AUTO_CHECKPOINT_PAGES = 1000
 /** With the background checkpointer: the writer's own (mostly copied already) checkpoint, 16 MB. */
@@ -60,11 +61,8 @@ export function createSqliteAdapter(path: string): DialectAdapter {
     })
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) })
-  let insertOne: BetterSqlite3.Statement | undefined
   const arrayStatements = new Map<string, BetterSqlite3.Statement>()
-  let insertMany: BetterSqlite3.Statement | undefined
-  // Reused parameter array of the bulk statement (the statement copies values when binding).
-  const bulkParams: number[] = new Array<number>(BULK_ROWS * 6).fill(0)
+  const insertChunks = new Map<number, BetterSqlite3.Statement>()
 
   const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
     // connection() holds Kysely's single-connection mutex, so raw statements below cannot interleave.
@@ -87,29 +85,20 @@ export function createSqliteAdapter(path: string): DialectAdapter {
     tableSuffix: sql`without rowid`,
     rowLocks: false,
     transaction,
-    // Measured: cached prepared statements cost ~1µs per point (physical-limits.md §1); one
-    // 100-row statement is ~15% cheaper than 100 single-row calls. Kysely would re-prepare per query.
-    insertMetrics(_trx, rows: MetricRow[]) {
+    // Prepared multi-row statements by row count (a 1,000-point batch is 10-20 chunks); Kysely
+    // would build and compile the query for each batch.
+    insertChunks(_trx, rows: ChunkRow[]) {
       startBackgroundCheckpoints()
-      insertOne ??= raw.prepare(`${INSERT_METRICS} ${ROW} on conflict do nothing`)
-      insertMany ??= raw.prepare(`${INSERT_METRICS} ${Array(BULK_ROWS).fill(ROW).join(', ')} on conflict do nothing`)
-      let i = 0
-      for (; i + BULK_ROWS <= rows.length; i += BULK_ROWS) {
-        const params = bulkParams
-        for (let j = i, k = 0; j < i + BULK_ROWS; j++, k += 6) {
-          const r = rows[j] as MetricRow
-          params[k] = r.runId
-          params[k + 1] = r.keyId
-          params[k + 2] = r.step
-          params[k + 3] = r.timestamp
-          params[k + 4] = r.value
-          params[k + 5] = r.isNan
+      for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, rows.length - i)
+        let stmt = insertChunks.get(n)
+        if (stmt === undefined) insertChunks.set(n, (stmt = raw.prepare(`${INSERT_CHUNKS} ${Array(n).fill(CHUNK_ROW).join(', ')}`)))
+        const params: unknown[] = []
+        for (let j = i; j < i + n; j++) {
+          const r = rows[j] as ChunkRow
+          params.push(r.runId, r.keyId, r.block, r.seq, r.data)
         }
-        insertMany.run(params)
-      }
-      for (; i < rows.length; i++) {
-        const r = rows[i] as MetricRow
-        insertOne.run(r.runId, r.keyId, r.step, r.timestamp, r.value, r.isNan)
+        stmt.run(params)
       }
       return Promise.resolve()
     },
@@ -122,17 +111,6 @@ export function createSqliteAdapter(path: string): DialectAdapter {
         arrayStatements.set(query.sql, stmt)
       }
       return Promise.resolve(stmt.all(...(query.parameters as unknown[])) as unknown[][])
-    },
-    // SQLite renders doubles shortest-round-trip in JSON (0.1, 0.30000000000000004); non-finite
-    // values become MLflow's strings. 1M points in ~0.25 s (physical-limits.md §1).
-    metricJsonArray(page, key) {
-      const max = sql.raw('1.7976931348623157e308')
-      return sql<{ json: string; n: number }>`select coalesce(json_group_array(json_object(
-          'key', ${key},
-          'value', case when p.is_nan = 1 then 'NaN' when p.value > ${max} then 'Infinity'
-            when p.value < -${max} then '-Infinity' else p.value end,
-          'timestamp', p.timestamp, 'step', p.step)), '[]') as json, count(*) as n
-        from (${page}) as p`
     },
     like(expr: RawBuilder<unknown>, pattern: string, caseInsensitive: boolean) {
       return caseInsensitive ? sql`lower(${expr}) like lower(${pattern})` : sql`${expr} like ${pattern}`

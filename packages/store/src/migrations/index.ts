@@ -8,6 +8,7 @@ import * as m0005 from './0005-clustered-run-data.ts'
 import * as m0006 from './0006-metric-blocks.ts'
 import * as m0007 from './0007-metric-blocks-coarse.ts'
 import * as m0008 from './0008-metric-block-pages.ts'
+import * as m0009 from './0009-metric-chunks.ts'
 
 /** One migration: a number, a name and an `up` that runs inside the migration transaction. */
 export interface Migration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 6, name: 'metric-blocks', up: m0006.up },
   { version: 7, name: 'metric-blocks-coarse', up: m0007.up },
   { version: 8, name: 'metric-block-pages', up: m0008.up },
+  { version: 9, name: 'metric-chunks', up: m0009.up },
 ]

@@ -4,7 +4,7 @@ import type { Database } from '../schema.ts'
 import type { GcCandidates, GcSelection } from '../gc-store.ts'
 import type { StoreContext } from './context.ts'
 
-const RUN_TABLES = ['params', 'tags', 'metrics', 'metric_blocks', 'metric_block_pages', 'latest_metrics', 'inputs', 'input_tags', 'run_model_inputs', 'run_model_outputs'] as const
+const RUN_TABLES = ['params', 'tags', 'metric_chunks', 'metric_blocks', 'metric_block_pages', 'latest_metrics', 'inputs', 'input_tags', 'run_model_inputs', 'run_model_outputs'] as const
 const MODEL_TABLES = ['logged_model_tags', 'logged_model_params', 'logged_model_metrics'] as const
 
 /** Find deleted runs, experiments and logged models; named ids that are not deleted are a 400. */

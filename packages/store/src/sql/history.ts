@@ -1,6 +1,8 @@
-import { invalidParam, decodeDouble, decodePageToken, encodeMetricArray, encodePageToken, type Metric, type Page } from '@logbook/core'
+import { invalidParam, decodeDouble, decodePageToken, encodeDouble, encodePageToken, type Metric, type Page } from '@logbook/core'
 import type { RunMetric } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
+import { blockOfStep, readBlocks, readPoints } from './metric-chunks.ts'
+import { comparePoints, lowerStep, sortPoints, type Points } from './point-chunks.ts'
 
 /** Keyset position: mode `s` = (step, timestamp, value, is_nan), `t` = (timestamp, step, value, is_nan). */
 interface Cursor {
@@ -33,37 +35,53 @@ async function runIds(ctx: StoreContext, runUuids: string[]): Promise<Map<string
   return new Map(rows.map((r) => [r.run_uuid, r.id]))
 }
 
-type HistoryQuery = ReturnType<typeof pageQuery>
-type Columns = readonly ['step' | 'timestamp', 'step' | 'timestamp', 'value', 'is_nan']
+type Row = [number, number, number, number]
 
-function pageQuery(ctx: StoreContext, runId: number, keyId: number, cols: Columns, cursor: Cursor | undefined) {
-  let q = ctx.db
-    .selectFrom('metrics')
-    .select(['step', 'timestamp', 'value', 'is_nan'])
-    .where('run_id', '=', runId)
-    .where('key_id', '=', keyId)
-  if (cursor) {
-    const [a, b, c, d] = cols
-    const [va, vb, vc, vd] = cursor.k
-    q = q.where((eb) => eb(eb.refTuple(a, b, c, d), '>', eb.tuple(va, vb, vc, vd)))
+/** Compare point i with the cursor in the page order of `mode` (values: NaN points as NaN). */
+function afterCursor(p: Points, i: number, c: Cursor): boolean {
+  const [a, b, v, nan] = c.k
+  const cv = nan ? Number.NaN : v
+  const step = p.step[i] as number
+  const ts = p.timestamp[i] as number
+  const value = p.value[i] as number
+  return (c.m === 's' ? comparePoints(step, ts, value, a, b, cv) : comparePoints(ts, step, value, a, b, cv)) > 0
+}
+
+/** Points [from, to) of `p` in the page order (`order` maps positions to points in mode 't'). */
+interface PageSlice {
+  p: Points
+  from: number
+  to: number
+  more: boolean
+  mode: 's' | 't'
+}
+
+/** The first block from which `limit + 1` points follow `first` in step order, from metric_blocks' counts. */
+async function endBlock(ctx: StoreContext, runId: number, keyId: number, first: number | undefined, need: number): Promise<number | undefined> {
+  let q = ctx.db.selectFrom('metric_blocks').select(['block', 'count']).where('run_id', '=', runId).where('key_id', '=', keyId)
+  if (first !== undefined) q = q.where('block', '>', first)
+  const rows = (await ctx.adapter.selectArrays(ctx.db, q.orderBy('block').compile())) as [number, number][]
+  let sum = 0
+  for (const [block, count] of rows) {
+    sum += Number(count)
+    if (sum >= need) return Number(block)
   }
-  for (const c of cols) q = q.orderBy(c)
-  return q
+  return undefined
 }
 
 /**
- * Plan one history page in MLflow's order (timestamp, step, value), paged by a keyset cursor.
- * While a series' timestamps rise with its steps (the `ordered` flag), that order equals the primary
- * key's (step, timestamp, value) and every page is one index range scan; otherwise the database
- * sorts the series by timestamp. Undefined for an unknown run or key (an empty history).
+ * One history page in MLflow's order (timestamp, step, value), paged by a keyset cursor. While a
+ * series' timestamps rise with its steps (the `ordered` flag), that order equals the chunks' (step,
+ * timestamp, value) and a page reads only the blocks it needs (their sizes from metric_blocks);
+ * otherwise the whole series is read and sorted by timestamp. Undefined for an unknown run or key.
  */
-async function planHistory(
+async function readHistoryPage(
   ctx: StoreContext,
   runUuid: string,
   key: string,
   maxResults: number | undefined,
   pageToken: string | undefined,
-): Promise<{ q: HistoryQuery; mode: 's' | 't'; limit: number | undefined; runId: number; keyId: number; cols: Columns } | undefined> {
+): Promise<PageSlice | undefined> {
   const cursor = decodeCursor(pageToken)
   const [ids, kid] = await Promise.all([runIds(ctx, [runUuid]), keyId(ctx, key)])
   const runId = ids.get(runUuid)
@@ -75,30 +93,38 @@ async function planHistory(
     .where('key_id', '=', kid)
     .executeTakeFirst()
   const mode = cursor?.m ?? (latest?.ordered === 0 ? 't' : 's')
-  const cols = mode === 's' ? (['step', 'timestamp', 'value', 'is_nan'] as const) : (['timestamp', 'step', 'value', 'is_nan'] as const)
-  return { q: pageQuery(ctx, runId, kid, cols, cursor), mode, limit: maxResults && maxResults > 0 ? maxResults : undefined, runId, keyId: kid, cols }
+  const limit = maxResults && maxResults > 0 ? maxResults : undefined
+  let p: Points
+  if (mode === 's') {
+    const first = cursor ? blockOfStep(cursor.k[0]) : undefined
+    const last = limit === undefined ? undefined : await endBlock(ctx, runId, kid, first, limit + 1)
+    p = await readBlocks(ctx, ctx.db, runId, kid, first, last)
+  } else {
+    const all = await readBlocks(ctx, ctx.db, runId, kid)
+    p = sortPoints(all, (a, i, b, j) => comparePoints(a.timestamp[i] as number, a.step[i] as number, a.value[i] as number, b.timestamp[j] as number, b.step[j] as number, b.value[j] as number))
+  }
+  let from = 0
+  if (cursor) {
+    // Binary search: the page order is p's order.
+    let hi = p.length
+    while (from < hi) {
+      const mid = (from + hi) >>> 1
+      if (afterCursor(p, mid, cursor)) hi = mid
+      else from = mid + 1
+    }
+  }
+  const to = limit === undefined ? p.length : Math.min(p.length, from + limit)
+  return { p, from, to, more: to < p.length, mode }
 }
 
-type Row = [number, number, number, number]
-
-function nextToken(mode: 's' | 't', last: Row | undefined, more: boolean): string | undefined {
-  if (!more || !last) return undefined
+function nextToken(page: PageSlice): string | undefined {
+  if (!page.more || page.to === page.from) return undefined
+  const { p, to, mode } = page
+  const v = p.value[to - 1] as number
+  const nan = v !== v
+  const last: Row = [p.step[to - 1] as number, p.timestamp[to - 1] as number, nan ? 0 : v, nan ? 1 : 0]
   const k = mode === 's' ? last : [last[1], last[0], last[2], last[3]]
   return encodePageToken({ m: mode, k: k.map((x) => (Number.isFinite(x) ? x : String(x))) })
-}
-
-type Plan = NonNullable<Awaited<ReturnType<typeof planHistory>>>
-
-/** Read a planned page as Metric objects. */
-async function readPage(ctx: StoreContext, { q, mode, limit }: Plan, key: string): Promise<Page<Metric>> {
-  const rows = (await ctx.adapter.selectArrays(ctx.db, (limit ? q.limit(limit + 1) : q).compile())) as Row[]
-  const page = limit ? rows.slice(0, limit) : rows
-  const items = new Array<Metric>(page.length)
-  for (let i = 0; i < page.length; i++) {
-    const [step, timestamp, value, isNan] = page[i] as Row
-    items[i] = { key, value: isNan ? Number.NaN : value, timestamp, step }
-  }
-  return { items, nextPageToken: nextToken(mode, page[page.length - 1], limit !== undefined && rows.length > limit) }
 }
 
 /** One page of a metric's history as Metric objects. */
@@ -109,14 +135,17 @@ export async function getMetricHistory(
   maxResults: number | undefined,
   pageToken: string | undefined,
 ): Promise<Page<Metric>> {
-  const plan = await planHistory(ctx, runUuid, key, maxResults, pageToken)
-  return plan ? readPage(ctx, plan, key) : { items: [] }
+  const page = await readHistoryPage(ctx, runUuid, key, maxResults, pageToken)
+  if (!page) return { items: [] }
+  const { p, from, to } = page
+  const items = new Array<Metric>(to - from)
+  for (let i = from; i < to; i++) items[i - from] = { key, value: p.value[i] as number, timestamp: p.timestamp[i] as number, step: p.step[i] as number }
+  return { items, nextPageToken: nextToken(page) }
 }
 
 /**
- * One page of a metric's history as a ready JSON array. Where the dialect can build the JSON in SQL
- * (SQLite: about 4x faster than creating and stringifying 25,000 objects), it does; otherwise the
- * rows are encoded in JS with MLflow's conventions.
+ * One page of a metric's history as a ready JSON array, written straight from the points' columns
+ * with MLflow's conventions (no object per point).
  */
 export async function getMetricHistoryJson(
   ctx: StoreContext,
@@ -125,29 +154,15 @@ export async function getMetricHistoryJson(
   maxResults: number | undefined,
   pageToken: string | undefined,
 ): Promise<{ metricsJson: string; nextPageToken?: string }> {
-  const plan = await planHistory(ctx, runUuid, key, maxResults, pageToken)
-  if (!plan) return { metricsJson: '[]' }
-  const { q, mode, limit } = plan
-  const json = ctx.adapter.metricJsonArray(limit ? q.limit(limit) : q, key)
-  if (!json) {
-    const result = await readPage(ctx, plan, key)
-    return { metricsJson: encodeMetricArray(result.items), nextPageToken: result.nextPageToken }
+  const page = await readHistoryPage(ctx, runUuid, key, maxResults, pageToken)
+  if (!page || page.to === page.from) return { metricsJson: '[]' }
+  const { p, from, to } = page
+  const head = `{"key":${JSON.stringify(key)},"value":`
+  const parts = new Array<string>(to - from)
+  for (let i = from; i < to; i++) {
+    parts[i - from] = `${head}${encodeDouble(p.value[i] as number)},"timestamp":${p.timestamp[i] as number},"step":${p.step[i] as number}}`
   }
-  const [{ json: metricsJson, n } = { json: '[]', n: 0 }] = (await json.execute(ctx.db)).rows
-  if (!limit || n < limit) return { metricsJson }
-  // The page's last point, read back from the JSON's tail (its doubles are exact round-trip
-  // renderings), then one index seek for whether anything follows it: no second scan of the page.
-  const last = lastPoint(metricsJson)
-  const cursor: Cursor = { m: mode, k: mode === 's' ? last : [last[1], last[0], last[2], last[3]] }
-  const more = await ctx.adapter.selectArrays(ctx.db, pageQuery(ctx, plan.runId, plan.keyId, plan.cols, cursor).limit(1).compile())
-  return { metricsJson, nextPageToken: nextToken(mode, last, more.length > 0) }
-}
-
-/** [step, timestamp, value, is_nan] of the last object of a history page's JSON (NaN stored as 0). */
-function lastPoint(json: string): Row {
-  const m = JSON.parse(json.slice(json.lastIndexOf('{"key":'), -1)) as { value: unknown; timestamp: number; step: number }
-  const isNan = m.value === 'NaN'
-  return [m.step, m.timestamp, isNan ? 0 : (decodeDouble(m.value) as number), isNan ? 1 : 0]
+  return { metricsJson: `[${parts.join(',')}]`, nextPageToken: nextToken(page) }
 }
 
 /**
@@ -167,29 +182,25 @@ export async function getMetricHistoryBulkInterval(
   for (const uuid of runUuids) {
     const runId = ids.get(uuid)
     if (runId === undefined) continue
-    let base = ctx.db.selectFrom('metrics').where('run_id', '=', runId).where('key_id', '=', kid)
-    if (range) base = base.where('step', '>=', range.start).where('step', '<=', range.end)
-    const bounds = await base
-      .select((eb) => [eb.fn.min('step').as('lo'), eb.fn.max('step').as('hi'), eb.fn.countAll().as('n')])
-      .executeTakeFirst()
-    if (!bounds || bounds.lo === null || bounds.hi === null) continue
-    const lo = Number(bounds.lo)
-    const hi = Number(bounds.hi)
-    let steps: number[] | undefined
-    if (Number(bounds.n) > maxResults && hi > lo) {
+    const p = await readPoints(ctx, runId, kid, range?.start, range?.end)
+    if (p.length === 0) continue
+    const lo = p.step[0] as number
+    const hi = p.step[p.length - 1] as number
+    // Every point of the picked steps: all steps when the points fit, else maxResults evenly spaced
+    // step targets (each the first stored step at or after it) plus the first and last step.
+    let take = (_step: number) => true
+    if (p.length > maxResults && hi > lo) {
       const picked = new Set<number>([lo, hi])
       for (let i = 1; i < maxResults - 1 && picked.size < maxResults; i++) {
         const target = lo + Math.floor((i * (hi - lo)) / (maxResults - 1))
-        const row = await base.select('step').where('step', '>=', target).orderBy('step').limit(1).executeTakeFirst()
-        if (row) picked.add(row.step)
+        const at = lowerStep(p, target)
+        if (at < p.length) picked.add(p.step[at] as number)
       }
-      steps = [...picked].sort((a, b) => a - b)
+      take = (step) => picked.has(step)
     }
-    let q = base.select(['step', 'timestamp', 'value', 'is_nan'])
-    if (steps) q = q.where('step', 'in', steps)
-    const rows = await q.orderBy('step').orderBy('timestamp').orderBy('value').execute()
-    for (const r of rows) {
-      out.push({ key, value: r.is_nan ? Number.NaN : r.value, timestamp: r.timestamp, step: r.step, run_id: uuid })
+    for (let i = 0; i < p.length; i++) {
+      const step = p.step[i] as number
+      if (take(step)) out.push({ key, value: p.value[i] as number, timestamp: p.timestamp[i] as number, step, run_id: uuid })
     }
   }
   return out

@@ -1,14 +1,25 @@
 import { sql, type Kysely } from 'kysely'
-import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import type { Database, MetricRow } from '../schema.ts'
 import { writePages, type BlockDelta } from './block-pages.ts'
 import { runCompiled, type StoreContext } from './context.ts'
+import { blockOfStep, readPoints, writeChunks, type BlockWrite } from './metric-chunks.ts'
+import { allocPoints, comparePoints, type Points } from './point-chunks.ts'
 
-/** The block of a step: floor division, the same as migration 0006's SQL for negative steps. */
-export const blockOf = (step: number): number => Math.floor(step / METRIC_BLOCK)
 
-/** A fine block's new points, as upserted into metric_blocks and folded into the coarse pages. */
-type Summary = BlockDelta
+/** A fine block's new points, as upserted into metric_blocks, folded into the coarse pages and stored as a chunk. */
+type Summary = BlockDelta & { rows: MetricRow[]; sorted: boolean }
+
+/** A block's new points as a chunk's columns, in point order. */
+function chunkPoints(s: Summary): Points {
+  const rows = s.sorted ? s.rows : [...s.rows].sort((a, b) => comparePoints(a.step, a.timestamp, a.isNan ? Number.NaN : a.value, b.step, b.timestamp, b.isNan ? Number.NaN : b.value))
+  const p = allocPoints(rows.length)
+  rows.forEach((r, i) => {
+    p.step[i] = r.step
+    p.timestamp[i] = r.timestamp
+    p.value[i] = r.isNan ? Number.NaN : r.value
+  })
+  return p
+}
 
 const pointId = (p: MetricRow) => `${p.step}:${p.timestamp}:${p.value}:${p.isNan}`
 
@@ -31,29 +42,32 @@ function strictlyRising(points: MetricRow[]): boolean {
 }
 
 /**
- * Points of the batch already stored (the metrics primary key ignores them). Only steps at or
- * below the series' latest step can repeat a stored point, so appends cost no read at all.
+ * Points of the batch already stored (they are not stored again). Only steps at or below the
+ * series' latest step can repeat a stored point, so appends cost no read at all.
  */
-async function storedPoints(trx: Kysely<Database>, runId: number, keyId: number, points: MetricRow[], latestStep: number | undefined): Promise<Set<string> | undefined> {
-  if (latestStep === undefined || !points.some((p) => p.step <= latestStep)) return undefined
-  const steps = [...new Set(points.filter((p) => p.step <= latestStep).map((p) => p.step))]
+async function storedPoints(ctx: StoreContext, trx: Kysely<Database>, runId: number, keyId: number, points: MetricRow[], latestStep: number | undefined): Promise<Set<string> | undefined> {
+  if (latestStep === undefined) return undefined
+  let lo = Infinity
+  let hi = -Infinity
+  for (const p of points) {
+    if (p.step > latestStep) continue
+    if (p.step < lo) lo = p.step
+    if (p.step > hi) hi = p.step
+  }
+  if (lo > hi) return undefined
+  const stored = await readPoints(ctx, runId, keyId, lo, hi, trx)
   const seen = new Set<string>()
-  for (let i = 0; i < steps.length; i += 500) {
-    const rows = await trx
-      .selectFrom('metrics')
-      .select(['step', 'timestamp', 'value', 'is_nan'])
-      .where('run_id', '=', runId)
-      .where('key_id', '=', keyId)
-      .where('step', 'in', steps.slice(i, i + 500))
-      .execute()
-    for (const r of rows) seen.add(`${Number(r.step)}:${Number(r.timestamp)}:${r.value}:${r.is_nan}`)
+  for (let i = 0; i < stored.length; i++) {
+    const v = stored.value[i] as number
+    seen.add(v !== v ? `${stored.step[i]}:${stored.timestamp[i]}:0:1` : `${stored.step[i]}:${stored.timestamp[i]}:${v}:0`)
   }
   return seen
 }
 
 /** Fold one series' new points (stored duplicates and repeats within the batch left out) per block. */
 function summarise(keyId: number, points: MetricRow[], seen: Set<string> | undefined, out: Summary[]): void {
-  const dedupe = seen !== undefined || !strictlyRising(points)
+  const rising = strictlyRising(points)
+  const dedupe = seen !== undefined || !rising
   const ids = seen ?? new Set<string>()
   const blocks = new Map<number, Summary>()
   let s: Summary | undefined
@@ -63,10 +77,10 @@ function summarise(keyId: number, points: MetricRow[], seen: Set<string> | undef
       if (ids.has(id)) continue
       ids.add(id)
     }
-    const block = blockOf(p.step)
+    const block = blockOfStep(p.step)
     if (s?.block !== block) s = blocks.get(block)
     if (!s) {
-      s = { keyId, block, first: p.step, firstTimestamp: p.timestamp, min: null, max: null, count: 0, step: p.step, timestamp: p.timestamp, value: p.value, isNan: p.isNan }
+      s = { keyId, block, first: p.step, firstTimestamp: p.timestamp, min: null, max: null, count: 0, step: p.step, timestamp: p.timestamp, value: p.value, isNan: p.isNan, rows: [], sorted: rising }
       blocks.set(block, s)
       out.push(s)
     } else {
@@ -82,6 +96,7 @@ function summarise(keyId: number, points: MetricRow[], seen: Set<string> | undef
       }
     }
     s.count++
+    s.rows.push(p)
     if (!p.isNan) {
       if (s.min === null || p.value < s.min) s.min = p.value
       if (s.max === null || p.value > s.max) s.max = p.value
@@ -98,10 +113,12 @@ const merge = sql`on conflict (run_id, key_id, block) do update set
   max_value = case when metric_blocks.max_value is null or excluded.max_value > metric_blocks.max_value
     then excluded.max_value else metric_blocks.max_value end,
   count = metric_blocks.count + excluded.count,
+  chunks = metric_blocks.chunks + 1,
   last_step = case when ${newer()} then excluded.last_step else metric_blocks.last_step end,
   last_timestamp = case when ${newer()} then excluded.last_timestamp else metric_blocks.last_timestamp end,
   last_value = case when ${newer()} then excluded.last_value else metric_blocks.last_value end,
-  last_is_nan = case when ${newer()} then excluded.last_is_nan else metric_blocks.last_is_nan end`
+  last_is_nan = case when ${newer()} then excluded.last_is_nan else metric_blocks.last_is_nan end
+  returning key_id, block, count, chunks`
 
 function newer() {
   return sql`(excluded.last_step, excluded.last_timestamp, excluded.last_value, excluded.last_is_nan)
@@ -117,10 +134,10 @@ const FIELDS: ((s: Summary) => number | null)[] = [
 const COLUMNS = sql`(run_id, key_id, block, first_step, min_value, max_value, count, last_step, last_timestamp, last_value, last_is_nan)`
 
 /**
- * Fold a batch of one run into `metric_blocks` with one multi-row upsert; call it in the write
- * transaction before the points are inserted (it reads stored points to leave duplicates out, so
- * `count` is the number of distinct stored points). `latest` is each key's latest_metrics row
- * before the batch (undefined for a new series).
+ * Store a batch of one run: its new distinct points as chunks (metric-chunks.ts), folded into
+ * `metric_blocks` with one multi-row upsert and into the coarse pages. Exact duplicates (stored or
+ * within the batch) are left out, so `count` is the number of distinct stored points. `latest` is
+ * each key's latest_metrics row before the batch (undefined for a new series).
  */
 export async function recordMetricBlocks(
   ctx: StoreContext,
@@ -132,31 +149,39 @@ export async function recordMetricBlocks(
   const out: Summary[] = []
   for (const [keyId, points] of byKey) {
     const top = latest.get(keyId)
-    const seen = await storedPoints(trx, runId, keyId, points, top === undefined ? undefined : Number(top.step))
+    const seen = await storedPoints(ctx, trx, runId, keyId, points, top === undefined ? undefined : Number(top.step))
     summarise(keyId, points, seen, out)
   }
   if (out.length === 0) return
-  await upsertFine(trx, ctx, runId, out)
+  const after = new Map<string, [number, number]>()
+  for (const r of await upsertFine(trx, ctx, runId, out)) after.set(`${r.key_id}:${r.block}`, [Number(r.count), Number(r.chunks)])
+  const writes: BlockWrite[] = out.map((s) => {
+    const [count, chunks] = after.get(`${s.keyId}:${s.block}`) as [number, number]
+    return { keyId: s.keyId, block: s.block, seq: count - s.count, chunks, points: chunkPoints(s) }
+  })
+  await writeChunks(ctx, trx, runId, writes)
   await writePages(trx, runId, out)
 }
 
-/** The fine rows' upsert, its SQL text cached per shape. */
-async function upsertFine(trx: Kysely<Database>, ctx: StoreContext, runId: number, out: Summary[]): Promise<void> {
+type Upserted = { key_id: number | string; block: number | string; count: number | string; chunks: number | string }
+
+/** The fine rows' upsert, its SQL text cached per shape; returns each block's count and chunks after it. */
+async function upsertFine(trx: Kysely<Database>, ctx: StoreContext, runId: number, out: Summary[]): Promise<Upserted[]> {
   // Cached SQL text per shape (runCompiled): building and compiling this upsert with Kysely on
   // every batch cost about a tenth of a 1,000-point log-batch's CPU.
   if (ctx.adapter.kind === 'postgres') {
     const params: unknown[] = [runId]
     for (const f of FIELDS) params.push(out.map(f))
-    await runCompiled(trx, 'metric-blocks-upsert', () => {
+    return runCompiled<Upserted>(trx, 'metric-blocks-upsert', () => {
       const [run, ...cols] = params as [number, ...unknown[][]]
       const types = ['int8', 'int8', 'int8', 'float8', 'float8', 'int8', 'int8', 'int8', 'float8', 'int2']
       const arrays = cols.map((c, i) => sql`cast(${c} as ${sql.raw(types[i] as string)}[])`)
-      const q = sql`insert into metric_blocks ${COLUMNS} select cast(${run} as int8), * from unnest(${sql.join(arrays)}) ${merge}`
+      const q = sql<Upserted>`insert into metric_blocks ${COLUMNS} select cast(${run} as int8), * from unnest(${sql.join(arrays)}) ${merge}`
       return { compile: () => q.compile(trx) }
     }, params)
-    return
   }
   // SQLite: 11 parameters a row, 2,000 rows a statement (the limit is 32,766 parameters).
+  const rows: Upserted[] = []
   for (let i = 0; i < out.length; i += 2000) {
     const chunk = out.slice(i, i + 2000)
     const params: unknown[] = []
@@ -164,10 +189,11 @@ async function upsertFine(trx: Kysely<Database>, ctx: StoreContext, runId: numbe
       params.push(runId)
       for (const f of FIELDS) params.push(f(s))
     }
-    await runCompiled(trx, `metric-blocks-upsert-${chunk.length}`, () => {
-      const rows = chunk.map((_, r) => sql`(${sql.join(params.slice(r * 11, r * 11 + 11))})`)
-      const q = sql`insert into metric_blocks ${COLUMNS} values ${sql.join(rows)} ${merge}`
+    rows.push(...(await runCompiled<Upserted>(trx, `metric-blocks-upsert-${chunk.length}`, () => {
+      const values = chunk.map((_, r) => sql`(${sql.join(params.slice(r * 11, r * 11 + 11))})`)
+      const q = sql<Upserted>`insert into metric_blocks ${COLUMNS} values ${sql.join(values)} ${merge}`
       return { compile: () => q.compile(trx) }
-    }, params)
+    }, params)))
   }
+  return rows
 }

@@ -3,6 +3,7 @@ import type { Metric } from '@logbook/core'
 import type { Database, MetricRow } from '../schema.ts'
 import { runCompiled, type StoreContext } from './context.ts'
 import { recordMetricBlocks } from './metric-blocks.ts'
+import { blockOfStep, readBlocks } from './metric-chunks.ts'
 
 type LatestRow = Database['latest_metrics']
 
@@ -14,11 +15,6 @@ function greater(a: MetricRow, b: { step: number; timestamp: number; value: numb
 
 const byStep = (a: { step: number; timestamp: number }, b: { step: number; timestamp: number }) =>
   a.step - b.step || a.timestamp - b.timestamp
-
-function isSortedByStep(points: { step: number; timestamp: number }[]): boolean {
-  for (let i = 1; i < points.length; i++) if (byStep(points[i - 1] as MetricRow, points[i] as MetricRow) > 0) return false
-  return true
-}
 
 function monotone(points: { step: number; timestamp: number }[]): boolean {
   for (let i = 1; i < points.length; i++) {
@@ -33,9 +29,11 @@ const WINDOW_LIMIT = 5000
 /**
  * Does a series stay ordered (timestamps rising with steps) once `points` join it? Appends are
  * decided from the latest row alone; a batch landing among earlier steps (concurrent writers,
- * retries) is checked against the stored points in its step window and their two neighbours.
+ * retries) is checked against the stored points of the blocks of its step window and the nearest
+ * stored points around them (the neighbouring blocks' last and first points).
  */
 async function staysOrdered(
+  ctx: StoreContext,
   trx: Kysely<Database>,
   runId: number,
   keyId: number,
@@ -49,14 +47,21 @@ async function staysOrdered(
   const last = sorted[sorted.length - 1] as MetricRow
   // The latest point has the greatest step and, while ordered, the greatest timestamp.
   if (!before || (first.step >= before.step && first.timestamp >= before.timestamp)) return true
-  const series = trx.selectFrom('metrics').select(['step', 'timestamp']).where('run_id', '=', runId).where('key_id', '=', keyId)
-  const [inside, pred, succ] = await Promise.all([
-    series.where('step', '>=', first.step).where('step', '<=', last.step).limit(WINDOW_LIMIT + 1).execute(),
-    series.where('step', '<', first.step).orderBy('step', 'desc').orderBy('timestamp', 'desc').limit(1).execute(),
-    series.where('step', '>', last.step).orderBy('step').orderBy('timestamp').limit(1).execute(),
-  ])
-  if (inside.length > WINDOW_LIMIT) return false
-  return monotone([...pred, ...[...inside, ...sorted].sort(byStep), ...succ])
+  const lo = blockOfStep(first.step)
+  const hi = blockOfStep(last.step)
+  const window = await readBlocks(ctx, trx, runId, keyId, lo, hi)
+  if (window.length > WINDOW_LIMIT) return false
+  const neighbour = (dir: 'desc' | 'asc') =>
+    trx.selectFrom('metric_blocks').select('block').where('run_id', '=', runId).where('key_id', '=', keyId)
+      .where('block', dir === 'desc' ? '<' : '>', dir === 'desc' ? lo : hi).orderBy('block', dir).limit(1).executeTakeFirst()
+  const [prev, next] = await Promise.all([neighbour('desc'), neighbour('asc')])
+  const around = await Promise.all([prev, next].map((b) => (b ? readBlocks(ctx, trx, runId, keyId, Number(b.block), Number(b.block)) : undefined)))
+  const stored: { step: number; timestamp: number }[] = []
+  const [before_, after_] = around
+  if (before_ && before_.length > 0) stored.push({ step: before_.step[before_.length - 1] as number, timestamp: before_.timestamp[before_.length - 1] as number })
+  for (let i = 0; i < window.length; i++) stored.push({ step: window.step[i] as number, timestamp: window.timestamp[i] as number })
+  if (after_ && after_.length > 0) stored.push({ step: after_.step[0] as number, timestamp: after_.timestamp[0] as number })
+  return monotone([...stored, ...sorted].sort(byStep))
 }
 
 /** Fold a run's batch into the new latest row of each key, given the rows stored so far. */
@@ -142,21 +147,12 @@ export async function writeMetrics(
     [runId, ...keyIds],
   )
   const before = new Map(stored.map((r) => [r.key_id, r]))
-  await recordMetricBlocks(ctx, trx, runId, byKey, before)
+  // Decided from the points stored before the batch, which recordMetricBlocks then stores.
   const ordered = new Map<number, boolean>()
   for (const [keyId, points] of byKey) {
-    ordered.set(keyId, await staysOrdered(trx, runId, keyId, points, before.get(keyId)))
+    ordered.set(keyId, await staysOrdered(ctx, trx, runId, keyId, points, before.get(keyId)))
   }
-  // Series by series in step order: each insert lands next to the previous one in the clustered
-  // (run_id, key_id, step, ...) primary key instead of hopping between keys' leaf pages.
-  const sortedIds = keyIds.sort((a, b) => a - b)
-  const clustered: MetricRow[] = []
-  for (const keyId of sortedIds) {
-    const points = byKey.get(keyId) as MetricRow[]
-    if (!isSortedByStep(points)) points.sort(byStep)
-    for (const p of points) clustered.push(p)
-  }
-  await ctx.adapter.insertMetrics(trx, clustered)
+  await recordMetricBlocks(ctx, trx, runId, byKey, before)
   const latest = foldLatest(runId, byKey, before, ordered)
   const params: unknown[] = []
   for (const row of latest) for (const c of LATEST_COLUMNS) params.push(row[c])

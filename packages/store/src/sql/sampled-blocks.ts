@@ -2,9 +2,9 @@ import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import { COARSE_FACTOR } from '../migrations/0007-metric-blocks-coarse.ts'
 import { pageBuckets } from './block-pages.ts'
 import type { StoreContext } from './context.ts'
-import { blockBuckets, num, type Piece } from './sampled-block-buckets.ts'
+import { blockBuckets, type Piece } from './sampled-block-buckets.ts'
 import type { Buckets, SeriesRef } from './sampled-buckets.ts'
-import { rangeAggregates } from './sampled-range-sql.ts'
+import { rangeSums } from './sampled-ranges.ts'
 
 /**
  * Blocks a bucket must span before buckets are built from metric_blocks instead of points. At 2 a
@@ -47,13 +47,7 @@ async function edges(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, fi
   if (lo < first * METRIC_BLOCK) ranges.push([lo, Math.min(hi, first * METRIC_BLOCK - 1)])
   if (hi >= end * METRIC_BLOCK && end * METRIC_BLOCK > lo) ranges.push([end * METRIC_BLOCK, hi])
   if (ranges.length === 0) return []
-  const rows = await rangeAggregates(ctx, s.runId, s.keyId, ranges)
-  const out: Piece[] = []
-  for (const [, x, n, mn, mx, last] of rows) {
-    if (Number(n) === 0 || x === null) continue
-    out.push({ x: Number(x), n: Number(n), mn: num(mn), mx: num(mx), last: num(last) })
-  }
-  return out
+  return (await rangeSums(ctx, s.runId, s.keyId, ranges)).filter((r): r is Piece => r !== undefined)
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CompiledQuery } from 'kysely'
 import type { SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
+import type { Points } from './point-chunks.ts'
 
 /**
  * A series' buckets as parallel arrays. `firstTime` (internal, never answered): the smallest
@@ -28,6 +29,20 @@ export function rawBuckets(rows: unknown[][]): Buckets {
     out.max.push(v)
     out.last.push(v)
     out.count.push(1)
+  }
+  return out
+}
+
+/** Buckets holding one raw point each, x the step (or `x[i]` when given). */
+export function pointBuckets(p: Points, x?: ArrayLike<number>): Buckets {
+  const n = p.length
+  const out: Buckets = { total_points: n, sampled: false, x: new Array<number>(n), min: new Array<number>(n), max: new Array<number>(n), last: new Array<number>(n), count: new Array<number>(n).fill(1) }
+  for (let i = 0; i < n; i++) {
+    const v = p.value[i] as number
+    out.x[i] = x ? (x[i] as number) : (p.step[i] as number)
+    out.min[i] = v
+    out.max[i] = v
+    out.last[i] = v
   }
   return out
 }

@@ -1,61 +1,65 @@
-import { sql } from 'kysely'
 import type { StoreContext } from './context.ts'
-import { rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
+import { readPoints } from './metric-chunks.ts'
+import { comparePoints, pick, sortPoints, type Points } from './point-chunks.ts'
+import { pointBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
-type Num = number | string | null
+/** Point i before point j in (timestamp, step, value) order. */
+const byTime = (p: Points, i: number, q: Points, j: number) =>
+  comparePoints(p.timestamp[i] as number, p.step[i] as number, p.value[i] as number, q.timestamp[j] as number, q.step[j] as number, q.value[j] as number)
 
 /**
- * One series on the timestamp axis. The metrics primary key orders points by step, so timestamp
- * ranges are not index seeks: this reads the run's series of the key (one index range) twice,
- * GROUP BY for the buckets, then the points at each bucket's greatest timestamp for `last`.
- * Measured in bench/ui-queries.ts; the step axis is the fast path.
+ * One series on the timestamp axis, from every point of the series (the chunks are ordered by
+ * step, so a time range is not a step range): buckets of equal time, each at its first timestamp,
+ * its last value the point with the greatest (timestamp, step, value). Measured in
+ * bench/ui-queries.ts; ordered series take sampled-ordered-time.ts instead.
  */
 export async function sampleByTimestamp(ctx: StoreContext, s: SeriesRef): Promise<Buckets> {
-  const range = sql`m.run_id = ${s.runId} and m.key_id = ${s.keyId}
-    ${s.minX === undefined ? sql`` : sql`and m.timestamp >= ${s.minX}`}
-    ${s.maxX === undefined ? sql`` : sql`and m.timestamp <= ${s.maxX}`}`
-  const { rows: [bounds] } = await sql<{ lo: Num; hi: Num; n: Num }>`select min(m.timestamp) as lo,
-    max(m.timestamp) as hi, count(*) as n from metrics m where ${range}`.execute(ctx.db)
-  const n = Number(bounds?.n ?? 0)
-  if (n <= s.buckets) {
-    const q = sql`select m.timestamp, m.value, m.is_nan from metrics m where ${range}
-      order by m.timestamp, m.step, m.value`
-    return rawBuckets(await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db)))
+  const all = await readPoints(ctx, s.runId, s.keyId)
+  const inside: number[] = []
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < all.length; i++) {
+    const t = all.timestamp[i] as number
+    if ((s.minX !== undefined && t < s.minX) || (s.maxX !== undefined && t > s.maxX)) continue
+    inside.push(i)
+    if (t < lo) lo = t
+    if (t > hi) hi = t
   }
-  const lo = s.minX ?? Number(bounds?.lo)
-  const span = (s.maxX ?? Number(bounds?.hi)) - lo + 1
-  // Integer bucket number floor((t - lo) * buckets / span) in both dialects; `group by 1` because
-  // PostgreSQL does not match the select's expression to a copy with other parameter numbers.
-  const bucket = sql`(m.timestamp - cast(${lo} as bigint)) * cast(${s.buckets} as bigint) / cast(${span} as bigint)`
-  const { rows } = await sql<{ b: Num; x: Num; xt: Num; n: Num; mn: number | null; mx: number | null }>`
-    select ${bucket} as b, min(m.timestamp) as x, max(m.timestamp) as xt, count(*) as n,
-      min(case when m.is_nan = 0 then m.value end) as mn, max(case when m.is_nan = 0 then m.value end) as mx
-    from metrics m where ${range} group by 1`.execute(ctx.db)
-  rows.sort((a, b) => Number(a.b) - Number(b.b))
-  // `last`: the point at the bucket's greatest timestamp; ties go to the greatest (step, value).
-  const ends = [...new Set(rows.map((r) => Number(r.xt)))]
-  const lastAt = new Map<number, { step: number; value: number; isNan: number }>()
-  for (let i = 0; i < ends.length; i += 1000) {
-    const q = sql`select m.timestamp, m.step, m.value, m.is_nan from metrics m
-      where m.run_id = ${s.runId} and m.key_id = ${s.keyId} and m.timestamp in (${sql.join(ends.slice(i, i + 1000))})`
-    for (const [t, step, value, isNan] of (await ctx.adapter.selectArrays(ctx.db, q.compile(ctx.db))) as number[][]) {
-      const ts = Number(t)
-      const seen = lastAt.get(ts)
-      const st = Number(step)
-      if (!seen || st > seen.step || (st === seen.step && (value as number) > seen.value)) {
-        lastAt.set(ts, { step: st, value: value as number, isNan: isNan as number })
-      }
+  const p = inside.length === all.length ? all : pick(all, inside)
+  if (p.length <= s.buckets) {
+    const sorted = sortPoints(p, byTime)
+    return pointBuckets(sorted, sorted.timestamp)
+  }
+  const from = s.minX ?? lo
+  const span = (s.maxX ?? hi) - from + 1
+  const n = new Map<number, { x: number; n: number; mn: number; mx: number; last: number }>()
+  for (let i = 0; i < p.length; i++) {
+    const t = p.timestamp[i] as number
+    const b = Math.floor(((t - from) * s.buckets) / span)
+    const v = p.value[i] as number
+    const e = n.get(b)
+    if (!e) {
+      n.set(b, { x: t, n: 1, mn: v, mx: v, last: i })
+      continue
     }
+    e.n++
+    if (t < e.x) e.x = t
+    // NaN marks no finite value so far; NaN points are left out of min and max.
+    if (v === v) {
+      if (e.mn !== e.mn || v < e.mn) e.mn = v
+      if (e.mx !== e.mx || v > e.mx) e.mx = v
+    }
+    if (byTime(p, i, p, e.last) > 0) e.last = i
   }
   const out: Buckets = { total_points: 0, sampled: true, x: [], min: [], max: [], last: [], count: [] }
-  for (const r of rows) {
-    const last = lastAt.get(Number(r.xt))
-    out.total_points += Number(r.n)
-    out.x.push(Number(r.x))
-    out.min.push(r.mn ?? Number.NaN)
-    out.max.push(r.mx ?? Number.NaN)
-    out.last.push(!last || last.isNan ? Number.NaN : last.value)
-    out.count.push(Number(r.n))
+  for (const b of [...n.keys()].sort((a, c) => a - c)) {
+    const e = n.get(b) as { x: number; n: number; mn: number; mx: number; last: number }
+    out.total_points += e.n
+    out.x.push(e.x)
+    out.min.push(e.mn)
+    out.max.push(e.mx)
+    out.last.push(p.value[e.last] as number)
+    out.count.push(e.n)
   }
   return out
 }

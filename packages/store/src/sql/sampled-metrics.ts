@@ -1,17 +1,15 @@
-import type { CompiledQuery } from 'kysely'
 import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
 import { aggregateBlocks, snappedWidth } from './sampled-blocks.ts'
-import { firstRow, rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
+import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
+import { blockOfStep, readPoints } from './metric-chunks.ts'
+import { firstRow, pointBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 import { sampleByTimestamp } from './sampled-by-timestamp.ts'
 import { orderedByTimestamp } from './sampled-ordered-time.ts'
-import { rangeAggregates, type RangeRow } from './sampled-range-sql.ts'
+import { rangeSums } from './sampled-ranges.ts'
 import { metricKeyIds } from './ui-run-scope.ts'
 
-/**
- * Equal step ranges over [lo, hi] computed with range aggregates (physical-limits.md §1: ~65 ms
- * per 1M points against ~240 ms for GROUP BY, which sorts every point).
- */
+/** Equal step ranges over [lo, hi] summed from the points (one read of the range's chunks). */
 async function aggregateSteps(ctx: StoreContext, s: SeriesRef, lo: number, hi: number): Promise<Buckets> {
   const span = hi - lo + 1
   const ranges: [number, number][] = []
@@ -20,40 +18,47 @@ async function aggregateSteps(ctx: StoreContext, s: SeriesRef, lo: number, hi: n
     const b = lo + Math.ceil(((i + 1) * span) / s.buckets) - 1
     if (a <= b) ranges.push([a, b])
   }
-  const rows = await rangeAggregates(ctx, s.runId, s.keyId, ranges)
   const out: Buckets = { total_points: 0, sampled: true, x: [], min: [], max: [], last: [], count: [] }
-  const sorted = rows.map((r) => [Number(r[0]), ...r.slice(1)] as RangeRow).sort((a, b) => Number(a[0]) - Number(b[0]))
-  for (const [, x, n, mn, mx, last] of sorted) {
-    const count = Number(n)
-    if (count === 0 || x === null) continue
-    out.total_points += count
-    out.x.push(Number(x))
-    out.min.push(mn ?? Number.NaN)
-    out.max.push(mx ?? Number.NaN)
-    out.last.push(last ?? Number.NaN)
-    out.count.push(count)
+  for (const r of await rangeSums(ctx, s.runId, s.keyId, ranges)) {
+    if (!r) continue
+    out.total_points += r.n
+    out.x.push(r.x)
+    out.min.push(r.mn ?? Number.NaN)
+    out.max.push(r.mx ?? Number.NaN)
+    out.last.push(r.last ?? Number.NaN)
+    out.count.push(r.n)
   }
   return out
 }
 
+/** Points of blocks [first, last] (either open), summed over at most `cap` blocks in SQL. */
+async function blockPoints(ctx: StoreContext, s: SeriesRef, first: number | undefined, last: number | undefined, cap: number): Promise<number> {
+  if (first !== undefined && last !== undefined && first > last) return 0
+  let q = ctx.db.selectFrom('metric_blocks').select('count').where('run_id', '=', s.runId).where('key_id', '=', s.keyId)
+  if (first !== undefined) q = q.where('block', '>=', first)
+  if (last !== undefined) q = q.where('block', '<=', last)
+  const row = await firstRow(ctx, ctx.db.selectFrom(q.orderBy('block').limit(cap).as('b')).select((e) => e.fn.sum<number>('count').as('n')))
+  return Number(row?.[0] ?? 0)
+}
+
 /**
- * One series on the step axis: raw points when they fit in the buckets, else range aggregates over
- * the points, or, when a bucket spans MIN_BLOCKS_PER_BUCKET blocks or more, block summaries.
+ * One series on the step axis: raw points when they fit in the buckets, else range sums over the
+ * points, or, when a bucket spans MIN_BLOCKS_PER_BUCKET blocks or more, block summaries.
  */
 async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> {
-  let base = ctx.db.selectFrom('metrics').where('run_id', '=', s.runId).where('key_id', '=', s.keyId)
-  if (s.minX !== undefined) base = base.where('step', '>=', s.minX)
-  if (s.maxX !== undefined) base = base.where('step', '<=', s.maxX)
-  // Counting at most buckets + 1 points (no rows to JS) tells whether the raw points are the answer.
-  // The small queries go through selectArrays: its prepared statements are reused across series.
-  const first = async (q: { compile(): CompiledQuery }) => (await firstRow(ctx, q))?.[0]
-  const n = await first(ctx.db.selectFrom(base.select('step').limit(s.buckets + 1).as('h')).select((e) => e.fn.countAll().as('n')))
-  if (Number(n) <= s.buckets) {
-    const raw = base.select(['step', 'value', 'is_nan']).orderBy('step').orderBy('timestamp').orderBy('value')
-    return rawBuckets(await ctx.adapter.selectArrays(ctx.db, raw.compile()))
-  }
-  const lo = s.minX ?? Number(await first(base.select('step').orderBy('step').limit(1)))
-  const hi = s.maxX ?? Number(await first(base.select('step').orderBy('step', 'desc').limit(1)))
+  // Whether the raw points are the answer: metric_blocks counts the blocks inside the range (every
+  // block holds a point, so buckets + 1 of them are enough to know), the edge blocks of a bounded
+  // range are read and counted exactly.
+  const fb = s.minX === undefined ? undefined : blockOfStep(s.minX)
+  const lb = s.maxX === undefined ? undefined : blockOfStep(s.maxX)
+  let n = await blockPoints(ctx, s, fb === undefined ? undefined : fb + 1, lb === undefined ? undefined : lb - 1, s.buckets + 1)
+  if (n <= s.buckets && fb !== undefined) n += (await readPoints(ctx, s.runId, s.keyId, s.minX, lb === fb ? s.maxX : (fb + 1) * METRIC_BLOCK - 1)).length
+  if (n <= s.buckets && lb !== undefined && lb !== fb) n += (await readPoints(ctx, s.runId, s.keyId, lb * METRIC_BLOCK, s.maxX)).length
+  if (n <= s.buckets) return pointBuckets(await readPoints(ctx, s.runId, s.keyId, s.minX, s.maxX))
+  const ends = async (dir: 'asc' | 'desc') =>
+    firstRow(ctx, ctx.db.selectFrom('metric_blocks').select(['first_step', 'last_step']).where('run_id', '=', s.runId).where('key_id', '=', s.keyId).orderBy('block', dir).limit(1))
+  const lo = s.minX ?? Number((await ends('asc'))?.[0])
+  const hi = s.maxX ?? Number((await ends('desc'))?.[1])
   // Wide buckets are whole blocks summed from metric_blocks; narrow ones are read from the points.
   const width = snappedWidth(lo, hi, s.buckets)
   return width === undefined ? aggregateSteps(ctx, s, lo, hi) : aggregateBlocks(ctx, s, lo, hi, width)

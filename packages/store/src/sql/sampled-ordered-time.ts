@@ -1,7 +1,7 @@
 import type { StoreContext } from './context.ts'
-import { firstRow, rawBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
-
-type Num = number | string | null
+import { blockOfStep, readBlockList, readBlocks, readPoints } from './metric-chunks.ts'
+import { comparePoints, emptyPoints, lowerStep, sortPoints } from './point-chunks.ts'
+import { firstRow, pointBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
 /**
  * The timestamp axis of an ordered series (latest_metrics.ordered: timestamps never fall as steps
@@ -21,50 +21,61 @@ export async function orderedByTimestamp(
   s: SeriesRef,
   bySteps: (ctx: StoreContext, s: SeriesRef) => Promise<Buckets>,
 ): Promise<Buckets | undefined> {
-  const series = ctx.db.selectFrom('metrics').where('run_id', '=', s.runId).where('key_id', '=', s.keyId)
-  // The first point at or after minX and the last at or before maxX, in (step, timestamp) order.
-  // Timestamps are not indexed; the block whose last point is the first one past the bound holds
-  // the boundary, so the scan stays inside one block.
-  const blockPast = async (t: number) =>
-    firstRow(ctx, ctx.db.selectFrom('metric_blocks').select(['first_step', 'last_step']).where('run_id', '=', s.runId).where('key_id', '=', s.keyId).where('last_timestamp', '>', t).orderBy('block').limit(1))
+  const blocks = ctx.db.selectFrom('metric_blocks').select(['block', 'last_step']).where('run_id', '=', s.runId).where('key_id', '=', s.keyId)
+  const readBlock = (b: unknown) => readBlocks(ctx, ctx.db, s.runId, s.keyId, Number(b), Number(b))
+  // Timestamps are not indexed, but in an ordered series the first block whose last point is past a
+  // bound holds the first point past it; every block before it lies at or before the bound.
+  const blockPast = (t: number) => firstRow(ctx, blocks.where('last_timestamp', '>', t).orderBy('block').limit(1))
   let minStep: number | undefined
   let maxStep: number | undefined
   if (s.minX !== undefined) {
-    const block = await blockPast(s.minX - 1)
-    if (!block) return rawBuckets([])
-    const first = await firstRow(ctx, series.select(['step']).where('step', '>=', Number(block[0])).where('timestamp', '>=', s.minX).orderBy('step').orderBy('timestamp').limit(1))
-    if (!first) return rawBuckets([])
-    minStep = Number(first[0])
-    if (await firstRow(ctx, series.select('step').where('step', '=', minStep).where('timestamp', '<', s.minX).limit(1))) return undefined
+    const b = await blockPast(s.minX - 1)
+    if (!b) return pointBuckets(emptyPoints())
+    const p = await readBlock(b[0])
+    let i = 0
+    while (i < p.length && (p.timestamp[i] as number) < s.minX) i++
+    if (i === p.length) return pointBuckets(emptyPoints())
+    minStep = p.step[i] as number
+    // A point of the same step before the bound: no step range holds exactly the time range.
+    if (i > 0 && p.step[i - 1] === minStep) return undefined
   }
   if (s.maxX !== undefined) {
-    const block = await blockPast(s.maxX)
-    let q = series.select(['step']).where('timestamp', '<=', s.maxX).orderBy('step', 'desc').orderBy('timestamp', 'desc').limit(1)
-    if (block) q = q.where('step', '<=', Number(block[1]))
-    const last = await firstRow(ctx, q)
-    if (!last) return rawBuckets([])
-    maxStep = Number(last[0])
-    if (await firstRow(ctx, series.select('step').where('step', '=', maxStep).where('timestamp', '>', s.maxX).limit(1))) return undefined
+    const b = await blockPast(s.maxX)
+    if (b) {
+      const p = await readBlock(b[0])
+      let i = 0
+      while (i < p.length && (p.timestamp[i] as number) <= s.maxX) i++
+      if (i > 0) {
+        maxStep = p.step[i - 1] as number
+        if (i < p.length && p.step[i] === maxStep) return undefined
+      } else {
+        const prev = await firstRow(ctx, blocks.where('block', '<', Number(b[0])).orderBy('block', 'desc').limit(1))
+        if (!prev) return pointBuckets(emptyPoints())
+        maxStep = Number(prev[1])
+      }
+    } else {
+      // Every point is at or before maxX: the range ends at the series' last step.
+      const lastBlock = await firstRow(ctx, blocks.orderBy('block', 'desc').limit(1))
+      if (!lastBlock) return pointBuckets(emptyPoints())
+      maxStep = Number(lastBlock[1])
+    }
   }
-  if (minStep !== undefined && maxStep !== undefined && minStep > maxStep) return rawBuckets([])
+  if (minStep !== undefined && maxStep !== undefined && minStep > maxStep) return pointBuckets(emptyPoints())
   const buckets = await bySteps(ctx, { ...s, minX: minStep, maxX: maxStep })
   if (!buckets.sampled) {
-    let raw = series.select(['timestamp', 'value', 'is_nan'])
-    if (minStep !== undefined) raw = raw.where('step', '>=', minStep)
-    if (maxStep !== undefined) raw = raw.where('step', '<=', maxStep)
-    return rawBuckets(await ctx.adapter.selectArrays(ctx.db, raw.orderBy('timestamp').orderBy('step').orderBy('value').compile()))
+    const raw = await readPoints(ctx, s.runId, s.keyId, minStep, maxStep)
+    const sorted = sortPoints(raw, (a, i, b, j) => comparePoints(a.timestamp[i] as number, a.step[i] as number, a.value[i] as number, b.timestamp[j] as number, b.step[j] as number, b.value[j] as number))
+    return pointBuckets(sorted, sorted.timestamp)
   }
   // x: each bucket's first step -> the smallest timestamp at that step (its first point's), as the
-  // coarse pages gave it with the buckets, else from the points.
+  // coarse pages gave it with the buckets, else from the points of its block.
   const at = new Map<number, number>()
   buckets.firstTime?.forEach((t, i) => {
     if (!Number.isNaN(t)) at.set(buckets.x[i] as number, t)
   })
   const unknown = buckets.x.filter((step) => !at.has(step))
-  for (let i = 0; i < unknown.length; i += 500) {
-    const steps = unknown.slice(i, i + 500)
-    const q = series.select(['step', (e) => e.fn.min('timestamp').as('t')]).where('step', 'in', steps).groupBy('step')
-    for (const [step, t] of (await ctx.adapter.selectArrays(ctx.db, q.compile())) as Num[][]) at.set(Number(step), Number(t))
+  for (const [b, p] of await readBlockList(ctx, s.runId, s.keyId, [...new Set(unknown.map(blockOfStep))])) {
+    for (const step of unknown) if (blockOfStep(step) === b) at.set(step, p.timestamp[lowerStep(p, step)] as number)
   }
   return { ...buckets, x: buckets.x.map((step) => at.get(step) as number) }
 }
