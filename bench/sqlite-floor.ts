@@ -1,13 +1,14 @@
 /**
  * The floor of SQLite ingest on this machine, without Logbook: better-sqlite3 alone inserting the
- * bench's pattern (8 runs x 10 keys, 1,000-point batches of 100 steps, one transaction each) into
- * Logbook's `metrics` table (WITHOUT ROWID, 6-column primary key) with Logbook's statement (500-row
- * `INSERT ... ON CONFLICT DO NOTHING`), WAL and synchronous=NORMAL. Run with and without the
- * store's background checkpointer (packages/store/src/dialect/sqlite-checkpointer.ts).
- * Whatever the server adds (HTTP, JSON, validation, latest_metrics, metric_blocks) comes on top.
- * `--layout chunks` times the storage a faster ingest would need instead (not built): each batch's
- * 100 points of a key as one row of a WITHOUT ROWID table, steps, timestamps and values packed in a
- * BLOB, so a batch is 10 rows instead of 1,000.
+ * bench's pattern (8 runs x 10 keys, 1,000-point batches of 100 steps, one transaction each), WAL
+ * and synchronous=NORMAL, with and without the store's background checkpointer
+ * (packages/store/src/dialect/sqlite-checkpointer.ts). Whatever the server adds (HTTP, JSON,
+ * validation, latest_metrics, metric_blocks) comes on top.
+ * `--layout rows`: the point-a-row table Logbook used until migration 0009 (`metrics`, WITHOUT
+ * ROWID, 6-column primary key, 500-row `INSERT ... ON CONFLICT DO NOTHING`).
+ * `--layout chunks`: roughly the storage migration 0009 moved to (`metric_chunks`): each batch's
+ * 100 points of a key as one row, steps, timestamps and values packed in a BLOB, so a batch is
+ * 10 rows instead of 1,000.
  *
  *   npx tsx bench/sqlite-floor.ts [--batches 3000] [--reps 3] [--layout rows|chunks]
  */

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { parseRunFilter, parseRunTableOrderBy } from '../packages/core/src/index.ts'
 import { createSqlTrackingStore, openAdapter, type LogbookStore } from '../packages/store/src/index.ts'
+import { readBlocks } from '../packages/store/src/sql/metric-chunks.ts'
 import { startPostgresCluster } from '../packages/store/src/testing/postgres-cluster.ts'
 import { fillLargeExperiment, fillSeries } from './fixtures/large-experiment.ts'
 import { round } from './stats.ts'
@@ -101,10 +102,20 @@ try {
   const points = (s: { total_points: number; x: unknown[] }[]) => `${s.length} series, ${s.reduce((a, b) => a + b.total_points, 0)} points -> ${s.reduce((a, b) => a + b.x.length, 0)} buckets`
   const one = await seriesRuns('one')
   const ten = await seriesRuns('ten')
-  // The floor for exact min/max: one index range scan over every point of the series, no buckets.
-  await time(`floor: count/min/max scan of the 1 x ${size.oneM}-point series in SQL`, () =>
-    sql`select count(*) as n, min(m.value) as lo, max(m.value) as hi from metrics m join runs r on r.id = m.run_id
-      join metric_keys k on k.id = m.key_id where r.run_uuid = ${one[0] ?? ''} and k.key = 'one'`.execute(adapter.db), () => 'baseline')
+  // The floor for exact min/max: every chunk of the series read and decoded, count/min/max in JS.
+  const ids = (await sql<{ run: number; key: number }>`select r.id as run, k.id as key from runs r, metric_keys k
+    where r.run_uuid = ${one[0] ?? ''} and k.key = 'one'`.execute(adapter.db)).rows[0]
+  await time(`floor: count/min/max of the 1 x ${size.oneM}-point series from its chunks`, async () => {
+    const p = await readBlocks({ adapter }, adapter.db, Number(ids?.run), Number(ids?.key))
+    let lo = Infinity
+    let hi = -Infinity
+    for (const v of p.value) {
+      if (v !== v) continue
+      lo = Math.min(lo, v)
+      hi = Math.max(hi, v)
+    }
+    return { n: p.length, lo, hi }
+  }, () => 'baseline')
   await time(`metrics/sampled, 1 run x ${size.oneM} points, 1000 buckets, step`, sampled('one', one, 'step'), points)
   await time(`metrics/sampled, 1 run, zoom to 10% of steps, 1000 buckets`, sampled('one', one, 'step', 1000, [size.oneM / 2, size.oneM / 2 + size.oneM / 10]), points)
   await time(`metrics/sampled, 10 runs x ${size.tenRuns} points, 1000 buckets, step`, sampled('ten', ten, 'step'), points)

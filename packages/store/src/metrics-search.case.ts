@@ -69,6 +69,40 @@ export function metricAndSearchCases(fresh: () => Promise<TrackingStore>): void 
     await expectCode(store.getMetricHistory(id, 'x', 10, 'garbage!'), 'INVALID_PARAMETER_VALUE')
   })
 
+  it('keeps every point exact through many small writes into one block (chunks merged and compacted)', async () => {
+    const id = (await store.createRun({ tags: [] })).info.run_id
+    // 60 one-point writes into steps 0-255 (one block) in scrambled order, each also repeating the
+    // first point (an exact duplicate), some at a step already stored with a new timestamp or
+    // value, one NaN: the block's chunks are compacted several times along the way.
+    const expected = new Map<string, [number, number, number]>()
+    let first: { key: string; value: number; timestamp: number; step: number } | undefined
+    for (let i = 0; i < 60; i++) {
+      const step = (i * 37) % 50
+      const point = { key: 'k', value: i === 13 ? Number.NaN : (i % 7) - 3, timestamp: 100 + (i % 4), step }
+      await log(id, first ? [point, first] : [point])
+      expected.set(`${point.step}:${point.timestamp}:${point.value}`, [point.step, point.timestamp, point.value])
+      first ??= point
+    }
+    const want = [...expected.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || (Number.isNaN(a[2]) ? 0 : a[2]) - (Number.isNaN(b[2]) ? 0 : b[2]))
+    const all = await store.getMetricHistory(id, 'k', undefined, undefined)
+    // Timestamps fall as steps rise here: MLflow's (timestamp, step, value) order.
+    const byTime = [...want].sort((a, b) => a[1] - b[1] || a[0] - b[0] || (Number.isNaN(a[2]) ? 0 : a[2]) - (Number.isNaN(b[2]) ? 0 : b[2]))
+    expect(all.items.map((m) => [m.step, m.timestamp, m.value])).toEqual(byTime)
+    const paged: number[][] = []
+    let token: string | undefined
+    do {
+      const page = await store.getMetricHistory(id, 'k', 7, token)
+      paged.push(...page.items.map((m) => [m.step, m.timestamp, m.value]))
+      token = page.nextPageToken
+    } while (token && paged.length < 1000)
+    expect(paged).toEqual(byTime)
+    // A second block appended after the compactions, then the latest value and bulk interval.
+    await log(id, Array.from({ length: 300 }, (_, i) => ({ key: 'k', value: i, timestamp: 1000 + i, step: 200 + i })))
+    expect((await store.getRun(id)).data.metrics).toEqual([{ key: 'k', value: 299, timestamp: 1299, step: 499 }])
+    const bulk = await store.getMetricHistoryBulkInterval([id], 'k', 1000)
+    expect(bulk.length).toBe(expected.size + 300)
+  })
+
   it('serves the same pages as JSON, with NaN and infinities as MLflow strings', async () => {
     const id = (await store.createRun({ tags: [] })).info.run_id
     const values = [0.1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.30000000000000004, -5e-324, 1e21]

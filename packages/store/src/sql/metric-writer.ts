@@ -4,6 +4,7 @@ import type { Database, MetricRow } from '../schema.ts'
 import { runCompiled, type StoreContext } from './context.ts'
 import { recordMetricBlocks } from './metric-blocks.ts'
 import { blockOfStep, readBlocks } from './metric-chunks.ts'
+import type { Points } from './point-chunks.ts'
 
 type LatestRow = Database['latest_metrics']
 
@@ -55,12 +56,12 @@ async function staysOrdered(
     trx.selectFrom('metric_blocks').select('block').where('run_id', '=', runId).where('key_id', '=', keyId)
       .where('block', dir === 'desc' ? '<' : '>', dir === 'desc' ? lo : hi).orderBy('block', dir).limit(1).executeTakeFirst()
   const [prev, next] = await Promise.all([neighbour('desc'), neighbour('asc')])
-  const around = await Promise.all([prev, next].map((b) => (b ? readBlocks(ctx, trx, runId, keyId, Number(b.block), Number(b.block)) : undefined)))
+  const [pred, succ] = await Promise.all([prev, next].map((b) => (b ? readBlocks(ctx, trx, runId, keyId, Number(b.block), Number(b.block)) : undefined)))
   const stored: { step: number; timestamp: number }[] = []
-  const [before_, after_] = around
-  if (before_ && before_.length > 0) stored.push({ step: before_.step[before_.length - 1] as number, timestamp: before_.timestamp[before_.length - 1] as number })
-  for (let i = 0; i < window.length; i++) stored.push({ step: window.step[i] as number, timestamp: window.timestamp[i] as number })
-  if (after_ && after_.length > 0) stored.push({ step: after_.step[0] as number, timestamp: after_.timestamp[0] as number })
+  const at = (p: Points, i: number) => ({ step: p.step[i] as number, timestamp: p.timestamp[i] as number })
+  if (pred && pred.length > 0) stored.push(at(pred, pred.length - 1))
+  for (let i = 0; i < window.length; i++) stored.push(at(window, i))
+  if (succ && succ.length > 0) stored.push(at(succ, 0))
   return monotone([...stored, ...sorted].sort(byStep))
 }
 
