@@ -2,19 +2,6 @@ import { sql, type RawBuilder } from 'kysely'
 import type { StoreContext } from './context.ts'
 import type { SeriesRef } from './sampled-buckets.ts'
 
-/** The points of a partial edge block summed (sampled-blocks.ts merges it into a bucket); x is its first step. */
-export interface Piece {
-  x: number
-  n: number
-  mn: number | null
-  mx: number | null
-  /** The piece's last point; null when it is NaN. */
-  last: number | null
-}
-
-/** A number as read back (PostgreSQL's json spells non-finite doubles as strings); null stays null. */
-export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
-
 /** A column of a grouped subquery as one JSON array: the one spelling that differs between the dialects. */
 function jsonColumn(ctx: StoreContext, column: RawBuilder<unknown>): RawBuilder<unknown> {
   return ctx.adapter.kind === 'postgres' ? sql`json_agg(${column})` : sql`json_group_array(${column})`

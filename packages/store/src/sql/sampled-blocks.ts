@@ -2,9 +2,9 @@ import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import { COARSE_FACTOR } from '../migrations/0007-metric-blocks-coarse.ts'
 import { pageBuckets } from './block-pages.ts'
 import type { StoreContext } from './context.ts'
-import { blockBuckets, type Piece } from './sampled-block-buckets.ts'
+import { blockBuckets } from './sampled-block-buckets.ts'
 import type { Buckets, SeriesRef } from './sampled-buckets.ts'
-import { rangeSums } from './sampled-ranges.ts'
+import { rangeSums, type RangeSum } from './sampled-ranges.ts'
 
 /**
  * Blocks a bucket must span before buckets are built from metric_blocks instead of points. At 2 a
@@ -41,13 +41,13 @@ function wholeBlocks(ctx: StoreContext, s: SeriesRef, first: number, end: number
   return pageBuckets(ctx, s, from / f, to / f, k / f)
 }
 
-/** Partial edge blocks of the range, from the points (at most two blocks of them). */
-async function edges(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, first: number, end: number): Promise<Piece[]> {
+/** Partial edge blocks of the range summed from the points (at most two blocks of them); sampled buckets merge them in. */
+async function edges(ctx: StoreContext, s: SeriesRef, lo: number, hi: number, first: number, end: number): Promise<RangeSum[]> {
   const ranges: [number, number][] = []
   if (lo < first * METRIC_BLOCK) ranges.push([lo, Math.min(hi, first * METRIC_BLOCK - 1)])
   if (hi >= end * METRIC_BLOCK && end * METRIC_BLOCK > lo) ranges.push([end * METRIC_BLOCK, hi])
   if (ranges.length === 0) return []
-  return (await rangeSums(ctx, s.runId, s.keyId, ranges)).filter((r): r is Piece => r !== undefined)
+  return (await rangeSums(ctx, s.runId, s.keyId, ranges)).filter((r): r is RangeSum => r !== undefined)
 }
 
 /**

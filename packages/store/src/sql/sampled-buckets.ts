@@ -19,20 +19,6 @@ export interface SeriesRef {
   maxX?: number
 }
 
-/** Buckets holding one raw point each: rows are [x, value, is_nan]. */
-export function rawBuckets(rows: unknown[][]): Buckets {
-  const out: Buckets = { total_points: rows.length, sampled: false, x: [], min: [], max: [], last: [], count: [] }
-  for (const [x, value, isNan] of rows as [number, number, number][]) {
-    const v = isNan ? Number.NaN : value
-    out.x.push(Number(x))
-    out.min.push(v)
-    out.max.push(v)
-    out.last.push(v)
-    out.count.push(1)
-  }
-  return out
-}
-
 /** Buckets holding one raw point each, x the step (or `x[i]` when given). */
 export function pointBuckets(p: Points, x?: ArrayLike<number>): Buckets {
   const n = p.length
