@@ -2,7 +2,7 @@ import { invalidParam, decodeDouble, decodePageToken, encodeDouble, encodePageTo
 import type { RunMetric } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 import { blockOfStep, readBlocks, readPoints } from './metric-chunks.ts'
-import { comparePoints, lowerStep, sortPoints, type Points } from './point-chunks.ts'
+import { comparePoints, lowerStep, pick, sortByTime, type Points } from './point-chunks.ts'
 
 /** Keyset position: mode `s` = (step, timestamp, value, is_nan), `t` = (timestamp, step, value, is_nan). */
 interface Cursor {
@@ -100,8 +100,11 @@ async function readHistoryPage(
     const last = limit === undefined ? undefined : await endBlock(ctx, runId, kid, first, limit + 1)
     p = await readBlocks(ctx, ctx.db, runId, kid, first, last)
   } else {
+    // The whole series, less what earlier pages answered, sorted by time.
     const all = await readBlocks(ctx, ctx.db, runId, kid)
-    p = sortPoints(all, (a, i, b, j) => comparePoints(a.timestamp[i] as number, a.step[i] as number, a.value[i] as number, b.timestamp[j] as number, b.step[j] as number, b.value[j] as number))
+    const rest: number[] = []
+    if (cursor) for (let i = 0; i < all.length; i++) if (afterCursor(all, i, cursor)) rest.push(i)
+    p = sortByTime(cursor ? pick(all, rest) : all)
   }
   let from = 0
   if (cursor) {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { allocPoints, comparePoints, decodeChunk, encodeChunk, mergePoints, stepRange, type Points } from './point-chunks.ts'
+import { allocPoints, comparePoints, decodeChunk, encodeChunk, mergePoints, sortByTime, stepRange, type Points } from './point-chunks.ts'
 
 const points = (rows: number[][]): Points => {
   const p = allocPoints(rows.length)
@@ -45,4 +45,11 @@ it('merges overlapping chunks into one sorted list and cuts step ranges', () => 
   expect(rows(stepRange(merged, 2, 4))).toEqual([[2, 1, 1], [4, 0, 5], [4, 1, Number.NaN], [4, 1, 1]])
   expect(rows(stepRange(merged, 5, undefined))).toEqual([[9, 1, 1]])
   expect(stepRange(merged, 10, 20).length).toBe(0)
+})
+
+it('re-sorts points by time, keeping step and value order among equal timestamps', () => {
+  const p = points([[0, 5, 1], [1, 3, Number.NaN], [1, 3, 2], [2, 5, 0], [3, 1, 7]])
+  expect(rows(sortByTime(p))).toEqual([[3, 1, 7], [1, 3, Number.NaN], [1, 3, 2], [0, 5, 1], [2, 5, 0]])
+  const inOrder = points([[0, 1, 1], [1, 1, 1], [2, 2, 1]])
+  expect(sortByTime(inOrder)).toBe(inOrder)
 })

@@ -103,6 +103,21 @@ export function sortPoints(p: Points, cmp: (a: Points, i: number, b: Points, j: 
   return pick(p, order)
 }
 
+/**
+ * Points in point order re-sorted by timestamp, then step, then value (MLflow's history order): a
+ * stable sort on the timestamp alone keeps the (step, value) order of equal timestamps. About twice
+ * as fast as a comparator over all three keys; near-linear when timestamps are mostly in order.
+ */
+export function sortByTime(p: Points): Points {
+  const ts = p.timestamp
+  let ordered = true
+  for (let i = 1; i < p.length && ordered; i++) ordered = (ts[i - 1] as number) <= (ts[i] as number)
+  if (ordered) return p
+  const order = Array.from({ length: p.length }, (_, i) => i)
+  order.sort((i, j) => (ts[i] as number) - (ts[j] as number))
+  return pick(p, order)
+}
+
 /** The points at the given indices, in that order. */
 export function pick(p: Points, order: ArrayLike<number>): Points {
   const out = allocPoints(order.length)

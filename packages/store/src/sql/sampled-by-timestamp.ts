@@ -1,6 +1,6 @@
 import type { StoreContext } from './context.ts'
 import { readPoints } from './metric-chunks.ts'
-import { comparePoints, pick, sortPoints, type Points } from './point-chunks.ts'
+import { comparePoints, pick, sortByTime, type Points } from './point-chunks.ts'
 import { pointBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
 /** Point i before point j in (timestamp, step, value) order. */
@@ -27,7 +27,7 @@ export async function sampleByTimestamp(ctx: StoreContext, s: SeriesRef): Promis
   }
   const p = inside.length === all.length ? all : pick(all, inside)
   if (p.length <= s.buckets) {
-    const sorted = sortPoints(p, byTime)
+    const sorted = sortByTime(p)
     return pointBuckets(sorted, sorted.timestamp)
   }
   const from = s.minX ?? lo

@@ -1,6 +1,6 @@
 import type { StoreContext } from './context.ts'
 import { blockOfStep, readBlockList, readBlocks, readPoints } from './metric-chunks.ts'
-import { comparePoints, emptyPoints, lowerStep, sortPoints } from './point-chunks.ts'
+import { emptyPoints, lowerStep, sortByTime } from './point-chunks.ts'
 import { firstRow, pointBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 
 /**
@@ -64,7 +64,7 @@ export async function orderedByTimestamp(
   const buckets = await bySteps(ctx, { ...s, minX: minStep, maxX: maxStep })
   if (!buckets.sampled) {
     const raw = await readPoints(ctx, s.runId, s.keyId, minStep, maxStep)
-    const sorted = sortPoints(raw, (a, i, b, j) => comparePoints(a.timestamp[i] as number, a.step[i] as number, a.value[i] as number, b.timestamp[j] as number, b.step[j] as number, b.value[j] as number))
+    const sorted = sortByTime(raw)
     return pointBuckets(sorted, sorted.timestamp)
   }
   // x: each bucket's first step -> the smallest timestamp at that step (its first point's), as the
