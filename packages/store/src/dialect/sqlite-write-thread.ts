@@ -84,7 +84,10 @@ export async function withSqliteWriteThread(
   options: { defaultArtifactRoot: string },
 ): Promise<LogbookStore> {
   const data: WriteThreadData = { path, defaultArtifactRoot: options.defaultArtifactRoot, cacheKib: CACHE_KIB }
-  const worker = new Worker(workerProgram(), { eval: true, execArgv: [], workerData: data })
+  // A small young generation: the thread's garbage is short-lived (a batch's rows and chunks), and
+  // V8's default let it grow by ~30 MB under 8-client ingest (RSS phase of `npm run bench`: peak
+  // 257-263 MB -> 231 MB, same points/s; one run had reached 317 MB).
+  const worker = new Worker(workerProgram(), { eval: true, execArgv: [], workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } })
   const pending = new Map<number, { resolve: (series?: SampledSeries[]) => void; reject: (e: Error) => void }>()
   let nextId = 0
   let alive = true
