@@ -66,6 +66,10 @@ describe('UI support routes', () => {
     expect(series[0]?.last.at(-1)).toBe('NaN')
     // All-finite lists (JSON.stringify) and lists with NaN (MLflow's strings) in one answer.
     expect(series[0]?.max.slice(0, 2)).toEqual([1.5, 1 + 1 / 32])
+    // A window between two integer steps (256 > 255 once rounded) holds no point, even where the
+    // block after it holds more points than buckets.
+    const between = (await (await api('/metrics/sampled', { run_ids: [runs[1]], metric_key: 'loss', buckets: 100, min_x: 255.5, max_x: 255.9 })).json()) as { series: { total_points: number; sampled: boolean; x: number[] }[] }
+    expect(between.series[0]).toMatchObject({ total_points: 0, sampled: false, x: [] })
     const byTime = (await (await api('/metrics/sampled', { run_ids: runs[2], metric_key: 'loss', x_axis: 'timestamp', buckets: 10 })).json()) as { series: { x: number[] }[] }
     expect(byTime.series[0]?.x[0]).toBe(1000)
     const none = await (await api('/metrics/sampled', { run_ids: [runs[0]], metric_key: 'nope' })).json()

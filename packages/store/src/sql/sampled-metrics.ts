@@ -3,6 +3,7 @@ import type { StoreContext } from './context.ts'
 import { aggregateBlocks, snappedWidth } from './sampled-blocks.ts'
 import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import { blockOfStep, readPoints } from './metric-chunks.ts'
+import { emptyPoints } from './point-chunks.ts'
 import { firstRow, pointBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
 import { sampleByTimestamp } from './sampled-by-timestamp.ts'
 import { orderedByTimestamp } from './sampled-ordered-time.ts'
@@ -49,6 +50,8 @@ async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> 
   // Whether the raw points are the answer: metric_blocks counts the blocks inside the range (every
   // block holds a point, so buckets + 1 of them are enough to know), the edge blocks of a bounded
   // range are read and counted exactly.
+  // A window between two integer steps (the route rounds min_x up and max_x down) holds no point.
+  if (s.minX !== undefined && s.maxX !== undefined && s.minX > s.maxX) return pointBuckets(emptyPoints())
   const fb = s.minX === undefined ? undefined : blockOfStep(s.minX)
   const lb = s.maxX === undefined ? undefined : blockOfStep(s.maxX)
   let n = await blockPoints(ctx, s, fb === undefined ? undefined : fb + 1, lb === undefined ? undefined : lb - 1, s.buckets + 1)
