@@ -2,7 +2,7 @@ import { invalidParam, decodeDouble, decodePageToken, encodeDouble, encodePageTo
 import type { RunMetric } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 import { blockOfStep, readBlocks, readPoints } from './metric-chunks.ts'
-import { comparePoints, lowerStep, pick, sortByTime, type Points } from './point-chunks.ts'
+import { comparePoints, firstByTime, lowerStep, pick, sortByTime, type Points } from './point-chunks.ts'
 
 /** Keyset position: mode `s` = (step, timestamp, value, is_nan), `t` = (timestamp, step, value, is_nan). */
 interface Cursor {
@@ -104,7 +104,9 @@ async function readHistoryPage(
     const all = await readBlocks(ctx, ctx.db, runId, kid)
     const rest: number[] = []
     if (cursor) for (let i = 0; i < all.length; i++) if (afterCursor(all, i, cursor)) rest.push(i)
-    p = sortByTime(cursor ? pick(all, rest) : all)
+    const after = cursor ? pick(all, rest) : all
+    // One page and whether another follows: the first limit + 1 by time, no full sort.
+    p = limit === undefined ? sortByTime(after) : firstByTime(after, limit + 1)
   }
   let from = 0
   if (cursor) {

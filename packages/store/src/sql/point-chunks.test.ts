@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { allocPoints, comparePoints, decodeChunk, encodeChunk, mergePoints, sortByTime, stepRange, type Points } from './point-chunks.ts'
+import { allocPoints, comparePoints, decodeChunk, encodeChunk, firstByTime, mergePoints, sortByTime, stepRange, type Points } from './point-chunks.ts'
 
 const points = (rows: number[][]): Points => {
   const p = allocPoints(rows.length)
@@ -52,4 +52,18 @@ it('re-sorts points by time, keeping step and value order among equal timestamps
   expect(rows(sortByTime(p))).toEqual([[3, 1, 7], [1, 3, Number.NaN], [1, 3, 2], [0, 5, 1], [2, 5, 0]])
   const inOrder = points([[0, 1, 1], [1, 1, 1], [2, 2, 1]])
   expect(sortByTime(inOrder)).toBe(inOrder)
+})
+
+it('takes the first k points by time as a full sort would, ties on timestamps included', () => {
+  let seed = 7
+  const rand = (n: number) => (seed = (seed * 16807) % 2147483647) % n
+  for (let round = 0; round < 200; round++) {
+    const n = 1 + rand(300)
+    // Few distinct timestamps, so ties straddle the k-th one; point order is (step, timestamp, value).
+    const list = Array.from({ length: n }, () => [rand(50), rand(8), rand(3) === 0 ? Number.NaN : rand(4)])
+    list.sort((a, b) => comparePoints(a[0] as number, a[1] as number, a[2] as number, b[0] as number, b[1] as number, b[2] as number))
+    const p = points(list)
+    const k = 1 + rand(n + 5)
+    expect(rows(firstByTime(p, k))).toEqual(rows(sortByTime(p)).slice(0, k))
+  }
 })

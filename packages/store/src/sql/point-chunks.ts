@@ -118,6 +118,53 @@ export function sortByTime(p: Points): Points {
   return pick(p, order)
 }
 
+/** The k-th smallest value (0-based) of `a`, which is reordered (quickselect, median of three). */
+function kthSmallest(a: Float64Array, k: number): number {
+  let lo = 0
+  let hi = a.length - 1
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1
+    const x = a[lo] as number
+    const y = a[mid] as number
+    const z = a[hi] as number
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++
+      while ((a[j] as number) > pivot) j--
+      if (i <= j) {
+        const t = a[i] as number
+        a[i++] = a[j] as number
+        a[j--] = t
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return pivot
+  }
+  return a[k] as number
+}
+
+/**
+ * The first k points of `p` (in point order) by time, that is sortByTime(p) cut to k, without
+ * sorting all of p: the k-th smallest timestamp is found by selection, and only the points before
+ * it (plus, among the points at it, the first ones in point order) are sorted.
+ */
+export function firstByTime(p: Points, k: number): Points {
+  if (p.length <= k) return sortByTime(p)
+  const at = kthSmallest(p.timestamp.slice(0, p.length), k - 1)
+  let below = 0
+  for (let i = 0; i < p.length; i++) if ((p.timestamp[i] as number) < at) below++
+  let equal = k - below
+  const keep: number[] = []
+  for (let i = 0; i < p.length; i++) {
+    const t = p.timestamp[i] as number
+    if (t < at || (t === at && equal-- > 0)) keep.push(i)
+  }
+  return sortByTime(pick(p, keep))
+}
+
 /** The points at the given indices, in that order. */
 export function pick(p: Points, order: ArrayLike<number>): Points {
   const out = allocPoints(order.length)
