@@ -47,7 +47,7 @@ function afterCursor(p: Points, i: number, c: Cursor): boolean {
   return (c.m === 's' ? comparePoints(step, ts, value, a, b, cv) : comparePoints(ts, step, value, a, b, cv)) > 0
 }
 
-/** Points [from, to) of `p` in the page order (`order` maps positions to points in mode 't'). */
+/** A page: points [from, to) of `p`, which is in the page order of `mode`; `more` when points follow. */
 interface PageSlice {
   p: Points
   from: number

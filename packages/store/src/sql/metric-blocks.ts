@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, MetricRow } from '../schema.ts'
 import { writePages, type BlockDelta } from './block-pages.ts'
 import { runCompiled, type StoreContext } from './context.ts'
-import { blockOfStep, readPoints, writeChunks, type BlockWrite } from './metric-chunks.ts'
-import { allocPoints, comparePoints, type Points } from './point-chunks.ts'
+import { blockOfStep, writeChunks, type BlockReader, type BlockWrite } from './metric-chunks.ts'
+import { allocPoints, comparePoints, stepRange, type Points } from './point-chunks.ts'
 
 
 /** A fine block's new points, as upserted into metric_blocks, folded into the coarse pages and stored as a chunk. */
@@ -45,7 +45,7 @@ function strictlyRising(points: MetricRow[]): boolean {
  * Points of the batch already stored (they are not stored again). Only steps at or below the
  * series' latest step can repeat a stored point, so appends cost no read at all.
  */
-async function storedPoints(ctx: StoreContext, trx: Kysely<Database>, runId: number, keyId: number, points: MetricRow[], latestStep: number | undefined): Promise<Set<string> | undefined> {
+async function storedPoints(read: BlockReader, keyId: number, points: MetricRow[], latestStep: number | undefined): Promise<Set<string> | undefined> {
   if (latestStep === undefined) return undefined
   let lo = Infinity
   let hi = -Infinity
@@ -55,7 +55,7 @@ async function storedPoints(ctx: StoreContext, trx: Kysely<Database>, runId: num
     if (p.step > hi) hi = p.step
   }
   if (lo > hi) return undefined
-  const stored = await readPoints(ctx, runId, keyId, lo, hi, trx)
+  const stored = stepRange(await read(keyId, blockOfStep(lo), blockOfStep(hi)), lo, hi)
   const seen = new Set<string>()
   for (let i = 0; i < stored.length; i++) {
     const v = stored.value[i] as number
@@ -137,7 +137,8 @@ const COLUMNS = sql`(run_id, key_id, block, first_step, min_value, max_value, co
  * Store a batch of one run: its new distinct points as chunks (metric-chunks.ts), folded into
  * `metric_blocks` with one multi-row upsert and into the coarse pages. Exact duplicates (stored or
  * within the batch) are left out, so `count` is the number of distinct stored points. `latest` is
- * each key's latest_metrics row before the batch (undefined for a new series).
+ * each key's latest_metrics row before the batch (undefined for a new series); `read` reads the
+ * stored blocks (metric-chunks.ts blockReader).
  */
 export async function recordMetricBlocks(
   ctx: StoreContext,
@@ -145,11 +146,12 @@ export async function recordMetricBlocks(
   runId: number,
   byKey: Map<number, MetricRow[]>,
   latest: Map<number, { step: number }>,
+  read: BlockReader,
 ): Promise<void> {
   const out: Summary[] = []
   for (const [keyId, points] of byKey) {
     const top = latest.get(keyId)
-    const seen = await storedPoints(ctx, trx, runId, keyId, points, top === undefined ? undefined : Number(top.step))
+    const seen = await storedPoints(read, keyId, points, top === undefined ? undefined : Number(top.step))
     summarise(keyId, points, seen, out)
   }
   if (out.length === 0) return

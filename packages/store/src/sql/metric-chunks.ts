@@ -15,6 +15,30 @@ export const MAX_CHUNKS = 8
 /** The block of a step: floor division, the same as migration 0006's SQL for negative steps. */
 export const blockOfStep = (step: number): number => Math.floor(step / METRIC_BLOCK)
 
+type ChunkQuery = ReturnType<typeof chunkQuery>
+
+/** A series' chunks, block by block, each block's in seq order. */
+function chunkQuery(db: Kysely<Database>, runId: number, keyId: number) {
+  return db.selectFrom('metric_chunks').select(['block', 'data']).where('run_id', '=', runId).where('key_id', '=', keyId)
+}
+
+/**
+ * The points of each block the query's chunks fall in, in block order. Chunks of one block may
+ * interleave (a write among earlier steps) and are merged; blocks never do.
+ */
+async function pointsByBlock(ctx: Pick<StoreContext, 'adapter'>, db: Kysely<Database>, q: ChunkQuery): Promise<[number, Points][]> {
+  const rows = (await ctx.adapter.selectArrays(db, q.orderBy('block').orderBy('seq').compile())) as [number | string, Uint8Array][]
+  const out: [number, Points][] = []
+  for (let i = 0; i < rows.length; ) {
+    const block = Number(rows[i]?.[0])
+    let j = i + 1
+    while (j < rows.length && Number(rows[j]?.[0]) === block) j++
+    out.push([block, mergePoints(rows.slice(i, j).map((r) => decodeChunk(r[1])))])
+    i = j
+  }
+  return out
+}
+
 /** The points of blocks [firstBlock, lastBlock] (either open) of one series, sorted and distinct. */
 export async function readBlocks(
   ctx: Pick<StoreContext, 'adapter'>,
@@ -24,40 +48,39 @@ export async function readBlocks(
   firstBlock?: number,
   lastBlock?: number,
 ): Promise<Points> {
-  let q = db.selectFrom('metric_chunks').select(['block', 'data']).where('run_id', '=', runId).where('key_id', '=', keyId)
+  let q = chunkQuery(db, runId, keyId)
   if (firstBlock !== undefined) q = q.where('block', '>=', firstBlock)
   if (lastBlock !== undefined) q = q.where('block', '<=', lastBlock)
-  const rows = (await ctx.adapter.selectArrays(db, q.orderBy('block').orderBy('seq').compile())) as [number | string, Uint8Array][]
-  const lists: Points[] = []
-  // Chunks of one block may interleave (a write among earlier steps); blocks never do.
-  for (let i = 0; i < rows.length; ) {
-    let j = i + 1
-    while (j < rows.length && Number(rows[j]?.[0]) === Number(rows[i]?.[0])) j++
-    lists.push(j === i + 1 ? decodeChunk(rows[i]?.[1] as Uint8Array) : mergePoints(rows.slice(i, j).map((r) => decodeChunk(r[1]))))
-    i = j
-  }
-  return concatBlocks(lists)
-}
-
-/** Sorted lists of successive blocks in one list (no comparison needed). */
-function concatBlocks(lists: Points[]): Points {
-  return lists.length === 1 ? (lists[0] as Points) : mergePoints(lists)
+  // Successive blocks are already in order: merging them only joins the lists.
+  return mergePoints((await pointsByBlock(ctx, db, q)).map(([, p]) => p))
 }
 
 /** The points of the listed blocks of one series, by block (absent blocks are left out). */
 export async function readBlockList(ctx: StoreContext, runId: number, keyId: number, blocks: number[]): Promise<Map<number, Points>> {
   const out = new Map<number, Points>()
   for (let i = 0; i < blocks.length; i += 500) {
-    const list = blocks.slice(i, i + 500)
-    const q = ctx.db.selectFrom('metric_chunks').select(['block', 'data']).where('run_id', '=', runId).where('key_id', '=', keyId).where('block', 'in', list)
-    const rows = (await ctx.adapter.selectArrays(ctx.db, q.orderBy('block').orderBy('seq').compile())) as [number | string, Uint8Array][]
-    for (const [block, data] of rows) {
-      const b = Number(block)
-      const seen = out.get(b)
-      out.set(b, seen ? mergePoints([seen, decodeChunk(data)]) : decodeChunk(data))
-    }
+    const q = chunkQuery(ctx.db, runId, keyId).where('block', 'in', blocks.slice(i, i + 500))
+    for (const [block, p] of await pointsByBlock(ctx, ctx.db, q)) out.set(block, p)
   }
   return out
+}
+
+/** Blocks [firstBlock, lastBlock] of one of a run's series. */
+export type BlockReader = (keyId: number, firstBlock: number, lastBlock: number) => Promise<Points>
+
+/**
+ * Stored blocks of a run's series read once per write: the ordered-series check and the duplicate
+ * check of a batch among earlier steps ask for the same blocks (the second for a part of them).
+ */
+export function blockReader(ctx: StoreContext, trx: Kysely<Database>, runId: number): BlockReader {
+  const read = new Map<number, { first: number; last: number; points: Points }>()
+  return async (keyId, first, last) => {
+    const seen = read.get(keyId)
+    if (seen && seen.first <= first && last <= seen.last) return stepRange(seen.points, first * METRIC_BLOCK, (last + 1) * METRIC_BLOCK - 1)
+    const points = await readBlocks(ctx, trx, runId, keyId, first, last)
+    read.set(keyId, { first, last, points })
+    return points
+  }
 }
 
 /** The points of one series with steps in [first, last] (either open), sorted and distinct. */

@@ -3,7 +3,7 @@ import type { Metric } from '@logbook/core'
 import type { Database, MetricRow } from '../schema.ts'
 import { runCompiled, type StoreContext } from './context.ts'
 import { recordMetricBlocks } from './metric-blocks.ts'
-import { blockOfStep, readBlocks } from './metric-chunks.ts'
+import { blockOfStep, blockReader, type BlockReader } from './metric-chunks.ts'
 import type { Points } from './point-chunks.ts'
 
 type LatestRow = Database['latest_metrics']
@@ -34,7 +34,7 @@ const WINDOW_LIMIT = 5000
  * stored points around them (the neighbouring blocks' last and first points).
  */
 async function staysOrdered(
-  ctx: StoreContext,
+  read: BlockReader,
   trx: Kysely<Database>,
   runId: number,
   keyId: number,
@@ -50,13 +50,13 @@ async function staysOrdered(
   if (!before || (first.step >= before.step && first.timestamp >= before.timestamp)) return true
   const lo = blockOfStep(first.step)
   const hi = blockOfStep(last.step)
-  const window = await readBlocks(ctx, trx, runId, keyId, lo, hi)
+  const window = await read(keyId, lo, hi)
   if (window.length > WINDOW_LIMIT) return false
   const neighbour = (dir: 'desc' | 'asc') =>
     trx.selectFrom('metric_blocks').select('block').where('run_id', '=', runId).where('key_id', '=', keyId)
       .where('block', dir === 'desc' ? '<' : '>', dir === 'desc' ? lo : hi).orderBy('block', dir).limit(1).executeTakeFirst()
   const [prev, next] = await Promise.all([neighbour('desc'), neighbour('asc')])
-  const [pred, succ] = await Promise.all([prev, next].map((b) => (b ? readBlocks(ctx, trx, runId, keyId, Number(b.block), Number(b.block)) : undefined)))
+  const [pred, succ] = await Promise.all([prev, next].map((b) => (b ? read(keyId, Number(b.block), Number(b.block)) : undefined)))
   const stored: { step: number; timestamp: number }[] = []
   const at = (p: Points, i: number) => ({ step: p.step[i] as number, timestamp: p.timestamp[i] as number })
   if (pred && pred.length > 0) stored.push(at(pred, pred.length - 1))
@@ -148,12 +148,14 @@ export async function writeMetrics(
     [runId, ...keyIds],
   )
   const before = new Map(stored.map((r) => [r.key_id, r]))
-  // Decided from the points stored before the batch, which recordMetricBlocks then stores.
+  // Decided from the points stored before the batch, which recordMetricBlocks then stores; both
+  // read stored blocks through one reader.
+  const read = blockReader(ctx, trx, runId)
   const ordered = new Map<number, boolean>()
   for (const [keyId, points] of byKey) {
-    ordered.set(keyId, await staysOrdered(ctx, trx, runId, keyId, points, before.get(keyId)))
+    ordered.set(keyId, await staysOrdered(read, trx, runId, keyId, points, before.get(keyId)))
   }
-  await recordMetricBlocks(ctx, trx, runId, byKey, before)
+  await recordMetricBlocks(ctx, trx, runId, byKey, before, read)
   const latest = foldLatest(runId, byKey, before, ordered)
   const params: unknown[] = []
   for (const row of latest) for (const c of LATEST_COLUMNS) params.push(row[c])

@@ -1,7 +1,6 @@
 import type { SampledMetricsQuery, SampledSeries } from '../ui-queries.ts'
 import type { StoreContext } from './context.ts'
 import { aggregateBlocks, snappedWidth } from './sampled-blocks.ts'
-import { METRIC_BLOCK } from '../migrations/0006-metric-blocks.ts'
 import { blockOfStep, readPoints } from './metric-chunks.ts'
 import { emptyPoints } from './point-chunks.ts'
 import { firstRow, pointBuckets, type Buckets, type SeriesRef } from './sampled-buckets.ts'
@@ -47,17 +46,17 @@ async function blockPoints(ctx: StoreContext, s: SeriesRef, first: number | unde
  * points, or, when a bucket spans MIN_BLOCKS_PER_BUCKET blocks or more, block summaries.
  */
 async function sampleBySteps(ctx: StoreContext, s: SeriesRef): Promise<Buckets> {
-  // Whether the raw points are the answer: metric_blocks counts the blocks inside the range (every
-  // block holds a point, so buckets + 1 of them are enough to know), the edge blocks of a bounded
-  // range are read and counted exactly.
+  // Whether the raw points are the answer: metric_blocks counts the blocks wholly inside the range
+  // (every block holds a point, so buckets + 1 of them are enough to know). When those fit, the
+  // range holds at most two more blocks (the edges of a bounded range): its points are read once
+  // and counted exactly.
   // A window between two integer steps (the route rounds min_x up and max_x down) holds no point.
   if (s.minX !== undefined && s.maxX !== undefined && s.minX > s.maxX) return pointBuckets(emptyPoints())
-  const fb = s.minX === undefined ? undefined : blockOfStep(s.minX)
-  const lb = s.maxX === undefined ? undefined : blockOfStep(s.maxX)
-  let n = await blockPoints(ctx, s, fb === undefined ? undefined : fb + 1, lb === undefined ? undefined : lb - 1, s.buckets + 1)
-  if (n <= s.buckets && fb !== undefined) n += (await readPoints(ctx, s.runId, s.keyId, s.minX, lb === fb ? s.maxX : (fb + 1) * METRIC_BLOCK - 1)).length
-  if (n <= s.buckets && lb !== undefined && lb !== fb) n += (await readPoints(ctx, s.runId, s.keyId, lb * METRIC_BLOCK, s.maxX)).length
-  if (n <= s.buckets) return pointBuckets(await readPoints(ctx, s.runId, s.keyId, s.minX, s.maxX))
+  const inner = await blockPoints(ctx, s, s.minX === undefined ? undefined : blockOfStep(s.minX) + 1, s.maxX === undefined ? undefined : blockOfStep(s.maxX) - 1, s.buckets + 1)
+  if (inner <= s.buckets) {
+    const points = await readPoints(ctx, s.runId, s.keyId, s.minX, s.maxX)
+    if (points.length <= s.buckets) return pointBuckets(points)
+  }
   const ends = async (dir: 'asc' | 'desc') =>
     firstRow(ctx, ctx.db.selectFrom('metric_blocks').select(['first_step', 'last_step']).where('run_id', '=', s.runId).where('key_id', '=', s.keyId).orderBy('block', dir).limit(1))
   const lo = s.minX ?? Number((await ends('asc'))?.[0])
